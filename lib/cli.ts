@@ -1,0 +1,82 @@
+/**
+ * The command line: registers the commands and is the one place where errors become a message
+ * on stderr and an exit code (docs/exit-codes.md). No stack traces reach an admin unless
+ * IDRECON_DEBUG is set.
+ */
+import { unlinkSync } from 'node:fs';
+import yargs from 'yargs';
+import { convert } from './commands/convert';
+import { reconcile } from './commands/reconcile';
+import { EXIT, IdreconError, exitCodeFor, formatError } from './errors';
+import { pendingTempFiles } from './io/csv-writer';
+import { type Command, type CommandIo, parseArgs } from './options';
+
+const COMMANDS: Command<any>[] = [reconcile, convert];
+
+export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  try {
+    let parser = yargs(argv)
+      .scriptName('idrecon')
+      .usage('idrecon <command> [options]\n\nFinds and fixes ImmutableID (source anchor) mismatches between Active Directory, Entra ID and Okta.')
+      .strict()
+      .demandCommand(1, 'name a command (idrecon --help lists them)')
+      .recommendCommands()
+      .help()
+      .version()
+      .wrap(Math.min(110, process.stdout.columns || 110))
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw err ?? new IdreconError('USAGE', `${msg}; see idrecon --help`);
+      });
+    for (const cmd of COMMANDS) {
+      const spec = cmd.positionals ? `${cmd.name} ${cmd.positionals}` : cmd.name;
+      parser = parser.command(
+        spec,
+        cmd.summary,
+        (y) => y.usage(cmd.usage).options(cmd.options),
+        async (raw) => {
+          exitCode = await cmd.run(parseArgs(cmd.schema, raw), io);
+        },
+      );
+    }
+    await parser.parseAsync();
+    return exitCode;
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+function report(err: unknown, io: CommandIo): number {
+  if (err instanceof IdreconError) {
+    io.stderr.write(`idrecon: ${formatError(err)}\n`);
+    return exitCodeFor(err.code);
+  }
+  const detail = process.env.IDRECON_DEBUG && err instanceof Error ? `\n${err.stack}` : ' (set IDRECON_DEBUG=1 for details)';
+  io.stderr.write(`idrecon: unexpected failure: ${err instanceof Error ? err.message : String(err)}${detail}\n`);
+  return EXIT.unexpected;
+}
+
+/** Entry point for bin/idrecon.js. */
+export function run(): void {
+  // A closed pipe (idrecon ... | head) is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const temp of pendingTempFiles) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // already gone
+        }
+      }
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

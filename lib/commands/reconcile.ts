@@ -1,0 +1,129 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { STATUSES, classify } from '../core/classify';
+import { IdreconError } from '../errors';
+import { AtomicFile, CsvWriter } from '../io/csv-writer';
+import { Progress } from '../io/progress';
+import { type Command, listOf } from '../options';
+import { loadCloud, loadOnprem } from '../reconcile/load';
+import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, reconciliationFields, rejectFields, summaryTable } from '../reconcile/report';
+
+const USAGE = `Joins an on-prem AD export and a cloud (Entra ID) export on UPN, derives the ImmutableID each
+on-prem user should have, classifies every row and predicts what Entra Connect will do.
+
+Usage:
+  idrecon reconcile --onprem FILE --cloud FILE --out DIR [options]
+
+Writes DIR/reconciliation.csv (one row per user), DIR/rejects.csv (rows that could not be used,
+with file, line, column and why) and DIR/summary.json, and prints the summary. Files appear only
+when complete. Exit codes: 0 done, 2 bad usage or unreadable input, 3 --fail-on matched, 1 bug.
+See docs/reconcile.md and docs/statuses.md.`;
+
+const Args = z.object({
+  onprem: z.string({ error: 'expected a file name' }),
+  cloud: z.string({ error: 'expected a file name' }),
+  out: z.string({ error: 'expected a folder name' }),
+  sourceAnchor: z.enum(['auto', 'objectGUID', 'mS-DS-ConsistencyGuid']).default('auto'),
+  hexOrder: z.enum(['display', 'raw']).optional(),
+  blockSoftMatch: z.boolean().default(false),
+  failOn: listOf(STATUSES),
+  encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('auto'),
+  delimiter: z
+    .enum(['auto', ',', ';', 'tab'])
+    .default('auto')
+    .transform((d) => (d === 'tab' ? '\t' : d)),
+  onpremUpnColumn: z.string().optional(),
+  onpremGuidColumn: z.string().optional(),
+  onpremConsistencyGuidColumn: z.string().optional(),
+  cloudUpnColumn: z.string().optional(),
+  cloudIdColumn: z.string().optional(),
+  cloudImmutableIdColumn: z.string().optional(),
+  cloudSyncColumn: z.string().optional(),
+});
+type Args = z.infer<typeof Args>;
+
+const column = (describe: string) => ({ type: 'string' as const, describe });
+
+export const reconcile: Command<Args> = {
+  name: 'reconcile',
+  summary: 'classify every user of an on-prem and a cloud export and predict Entra Connect',
+  usage: USAGE,
+  options: {
+    onprem: { type: 'string', describe: 'on-prem AD export (Get-ADUser | Export-Csv, csvde, ...)' },
+    cloud: { type: 'string', describe: 'cloud export (idrecon export cloud, Get-MgUser | Export-Csv)' },
+    out: { type: 'string', describe: 'folder for reconciliation.csv, rejects.csv, summary.json' },
+    'source-anchor': { type: 'string', describe: 'auto (Entra Connect rule: mS-DS-ConsistencyGuid if set, else objectGUID), objectGUID or mS-DS-ConsistencyGuid' },
+    'hex-order': { type: 'string', describe: 'how to read GUID cells of 32 bare hex digits: display or raw' },
+    'block-soft-match': { type: 'boolean', describe: 'the tenant has BlockSoftMatchEnabled: missing ImmutableIDs will not soft-match' },
+    'fail-on': { type: 'string', describe: 'exit 3 if any row has one of these statuses (comma-separated)' },
+    encoding: { type: 'string', describe: 'auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252' },
+    delimiter: { type: 'string', describe: "auto, ',', ';' or tab" },
+    'onprem-upn-column': column('on-prem UPN column, if not UserPrincipalName'),
+    'onprem-guid-column': column('on-prem objectGUID column, if not ObjectGUID'),
+    'onprem-consistency-guid-column': column('on-prem mS-DS-ConsistencyGuid column'),
+    'cloud-upn-column': column('cloud UPN column, if not userPrincipalName'),
+    'cloud-id-column': column('cloud object id column, if not id / ObjectId'),
+    'cloud-immutable-id-column': column('cloud ImmutableID column, if not onPremisesImmutableId / ImmutableId'),
+    'cloud-sync-column': column('cloud onPremisesSyncEnabled column'),
+  },
+  schema: Args,
+  async run(args, io) {
+    const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
+    const progress = new Progress(io.stderr);
+    const [onprem, cloud] = await Promise.all([
+      loadOnprem(
+        args.onprem,
+        read,
+        { upn: args.onpremUpnColumn, objectGuid: args.onpremGuidColumn, consistencyGuid: args.onpremConsistencyGuidColumn },
+        { sourceAnchor: args.sourceAnchor, hexOrder: args.hexOrder },
+        progress,
+      ),
+      loadCloud(
+        args.cloud,
+        read,
+        { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
+        progress,
+      ),
+    ]);
+    progress.done();
+
+    await mkdir(args.out, { recursive: true }).catch((err: Error) => {
+      throw new IdreconError('OUTPUT_WRITE', `cannot create the output folder (${err.message})`, { file: args.out });
+    });
+    const reconciliation = new CsvWriter(join(args.out, 'reconciliation.csv'), RECONCILIATION_COLUMNS);
+    const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
+    const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
+    const outputs = [reconciliation, rejects, summaryFile];
+    const counter = new SummaryCounter();
+    const failOn = new Set(args.failOn);
+    let gated = 0;
+    try {
+      for (const row of classify(onprem.records, cloud.records, { blockSoftMatch: args.blockSoftMatch })) {
+        counter.add(row);
+        if (failOn.has(row.status)) gated++;
+        await reconciliation.row(reconciliationFields(row));
+        if (row.onprem) await writeReject(rejects, rejectFields(onprem.file, row.onprem));
+        if (row.cloud) await writeReject(rejects, rejectFields(cloud.file, row.cloud));
+      }
+      const summary = counter.summary(
+        inputSummary(onprem.file, onprem.records.length, onprem.stats),
+        inputSummary(cloud.file, cloud.records.length, cloud.stats),
+      );
+      await summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
+      for (const out of outputs) await out.commit();
+      io.stdout.write(summaryTable(summary, args.out));
+    } catch (err) {
+      await Promise.all(outputs.map((out) => out.abort()));
+      throw err;
+    }
+    if (gated > 0) {
+      throw new IdreconError('GATE_FAILED', `${gated} rows have a status named in --fail-on (${args.failOn.join(',')}); see ${join(args.out, 'reconciliation.csv')}`);
+    }
+    return 0;
+  },
+};
+
+async function writeReject(writer: CsvWriter, fields: string[] | undefined): Promise<void> {
+  if (fields) await writer.row(fields);
+}
