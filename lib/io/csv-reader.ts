@@ -144,28 +144,40 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
-function embeddedLineBreaks(fields: string[]): number {
-  let n = 0;
+/**
+ * Line breaks inside a record's fields, and how many of them are CRLF. csv-parse's line count
+ * (info.lines, 7.0.3) counts the CR and the LF of a CRLF inside a quoted field as two lines,
+ * so the reader keeps the running difference to report the lines an editor shows.
+ */
+function lineBreaksIn(fields: string[]): { breaks: number; crlf: number } {
+  let breaks = 0;
+  let crlf = 0;
   for (const f of fields) {
+    if (f.indexOf('\n') === -1 && f.indexOf('\r') === -1) continue;
     for (let i = 0; i < f.length; i++) {
       const c = f.charCodeAt(i);
-      if (c === 0x0a || (c === 0x0d && f.charCodeAt(i + 1) !== 0x0a)) n++;
+      if (c === 0x0d && f.charCodeAt(i + 1) === 0x0a) {
+        crlf++;
+        i++;
+      }
+      if (c === 0x0d || c === 0x0a) breaks++;
     }
   }
-  return n;
+  return { breaks, crlf };
 }
 
 const QUOTING_HINT =
   'a field that contains the delimiter, a double quote or a line break must be enclosed in double quotes, with quotes inside it doubled ("")';
 
-function quotingError(err: CsvError, file: string): IdreconError {
+function quotingError(err: CsvError, file: string, extraLines: number): IdreconError {
   const what: Record<string, string> = {
     CSV_QUOTE_NOT_CLOSED: 'a quoted field starts here and is never closed',
     CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by more text',
     INVALID_OPENING_QUOTE: 'a double quote appears inside a field that is not quoted',
     CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a closing quote is followed by more text',
   };
-  const line = (err as CsvError & { lines?: number }).lines;
+  const lines = (err as CsvError & { lines?: number }).lines;
+  const line = lines === undefined ? undefined : lines - extraLines;
   return new IdreconError('INPUT_QUOTING', `broken CSV quoting: ${what[err.code] ?? err.message}; ${QUOTING_HINT}`, { file, line });
 }
 
@@ -178,9 +190,12 @@ export async function* readCsv(file: string, opts: CsvReadOptions, stats?: Parti
   if (stats) Object.assign(stats, { encoding, delimiter, blankRows: 0 });
   const parser = parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true });
   pipeline(Readable.from(decode(file, encoding)), parser, () => undefined);
+  let extraLines = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = info.lines - embeddedLineBreaks(record);
+      const { breaks, crlf } = lineBreaksIn(record);
+      extraLines += crlf;
+      const line = info.lines - extraLines - breaks;
       if (line === 1 && record.length === 1 && isTypeLine(record[0])) continue;
       if (record.every((f) => f === '')) {
         if (stats) stats.blankRows = (stats.blankRows ?? 0) + 1;
@@ -189,7 +204,7 @@ export async function* readCsv(file: string, opts: CsvReadOptions, stats?: Parti
       yield { line, fields: record };
     }
   } catch (err) {
-    if (err instanceof CsvError) throw quotingError(err, file);
+    if (err instanceof CsvError) throw quotingError(err, file, extraLines);
     throw err;
   }
 }
