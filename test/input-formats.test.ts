@@ -49,7 +49,7 @@ test.each([
 test('blank lines and all-empty rows are skipped and counted, never joined', async () => {
   const r = await reconcileInline(PS51 + '\r\n\r\n,,,\r\n"","","",""\r\n', CLOUD);
   expect(project(r.reconciliation, ['upn', 'status', 'onprem_line', 'cloud_line'])).toBe(EXPECTED);
-  expect(r.summary.inputs).toMatchObject({ onprem: { rows: 3, blank_rows: 2, delimiter: ',', encoding: 'utf-8' } });
+  expect(r.summary.inputs).toMatchObject({ onprem: { rows: 3, blank_rows: 4, delimiter: ',', encoding: 'utf-8' } });
 });
 
 test('windows-1252 text is read with --encoding windows-1252', async () => {

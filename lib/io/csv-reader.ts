@@ -36,6 +36,8 @@ const SNIFF_BYTES = 64 * 1024;
 interface Sniffed {
   encoding: Exclude<Encoding, 'auto'>;
   delimiter: Exclude<Delimiter, 'auto'>;
+  /** The first line is PowerShell 5.1's #TYPE line. */
+  typeLine: boolean;
 }
 
 async function sniff(file: string, opts: CsvReadOptions): Promise<Sniffed> {
@@ -54,8 +56,10 @@ async function sniff(file: string, opts: CsvReadOptions): Promise<Sniffed> {
     throw new IdreconError('INPUT_NOT_FOUND', `cannot read the file (${reason}); check the path`, { file });
   }
   const encoding = opts.encoding === 'auto' ? detectEncoding(sample, file) : opts.encoding;
-  const text = new TextDecoder(encoding).decode(sample);
-  return { encoding, delimiter: opts.delimiter === 'auto' ? sniffDelimiter(headerLine(text)) : opts.delimiter };
+  const [first, second] = new TextDecoder(encoding).decode(sample).split(/\r?\n/, 2);
+  const typeLine = isTypeLine(first ?? '');
+  const header = (typeLine ? second : first) ?? '';
+  return { encoding, delimiter: opts.delimiter === 'auto' ? sniffDelimiter(header) : opts.delimiter, typeLine };
 }
 
 function detectEncoding(sample: Buffer, file: string): Exclude<Encoding, 'auto'> {
@@ -70,12 +74,6 @@ function detectEncoding(sample: Buffer, file: string): Exclude<Encoding, 'auto'>
     );
   }
   return 'utf-8';
-}
-
-/** The header is the first line, or the second when the first is PowerShell 5.1's #TYPE line. */
-function headerLine(text: string): string {
-  const lines = text.split(/\r?\n/, 2);
-  return isTypeLine(lines[0] ?? '') ? (lines[1] ?? '') : (lines[0] ?? '');
 }
 
 function isTypeLine(s: string): boolean {
@@ -145,9 +143,9 @@ function firstInvalidUtf8(b: Uint8Array): number {
 }
 
 /**
- * Line breaks inside a record's fields, and how many of them are CRLF. csv-parse's line count
- * (info.lines, 7.0.3) counts the CR and the LF of a CRLF inside a quoted field as two lines,
- * so the reader keeps the running difference to report the lines an editor shows.
+ * Line breaks inside a record's fields (CRLF, CR or LF each count one, as an editor shows them),
+ * and how many were CRLF: csv-parse 7.0.3's own line count, used only in its error messages,
+ * counts both halves of a CRLF inside a quoted field, so errors are corrected by that many.
  */
 function lineBreaksIn(fields: string[]): { breaks: number; crlf: number } {
   let breaks = 0;
@@ -182,26 +180,31 @@ function quotingError(err: CsvError, file: string, extraLines: number): IdreconE
 }
 
 /**
- * Streams the records of a CSV file, header first. Skips the #TYPE line and blank rows
- * (counted in `stats.blankRows`). `stats` is filled in as soon as the file is opened.
+ * Streams the records of a CSV file, header first, each with the line it starts on. Skips the
+ * #TYPE line, and blank lines and rows whose every field is empty (counted in `stats.blankRows`).
+ * `stats` is filled in as soon as the file is opened.
  */
 export async function* readCsv(file: string, opts: CsvReadOptions, stats?: Partial<CsvStats>): AsyncGenerator<CsvRecord> {
-  const { encoding, delimiter } = await sniff(file, opts);
+  const { encoding, delimiter, typeLine } = await sniff(file, opts);
   if (stats) Object.assign(stats, { encoding, delimiter, blankRows: 0 });
-  const parser = parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true });
+  // from_line, not a skipped record: csv-parse takes the expected field count from its first
+  // record, and a one-field #TYPE line would make every row after it a (costly) length error.
+  // Lines are counted here rather than with csv-parse's `info`, which costs a third of the parse.
+  const parser = parse({ delimiter, relax_column_count: true, from_line: typeLine ? 2 : 1 });
   pipeline(Readable.from(decode(file, encoding)), parser, () => undefined);
+  let line = typeLine ? 2 : 1;
   let extraLines = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const start = line;
       const { breaks, crlf } = lineBreaksIn(record);
+      line += breaks + 1;
       extraLines += crlf;
-      const line = info.lines - extraLines - breaks;
-      if (line === 1 && record.length === 1 && isTypeLine(record[0])) continue;
       if (record.every((f) => f === '')) {
         if (stats) stats.blankRows = (stats.blankRows ?? 0) + 1;
         continue;
       }
-      yield { line, fields: record };
+      yield { line: start, fields: record };
     }
   } catch (err) {
     if (err instanceof CsvError) throw quotingError(err, file, extraLines);

@@ -1,14 +1,14 @@
 /**
- * CSV output that never looks finished before it is: rows go to a temporary file beside the
- * target, renamed into place by commit(). abort() (or a crash) leaves no file under the real name.
- * Written for Excel and PowerShell alike: UTF-8 with a byte order mark, CRLF line ends.
+ * Output that never looks finished before it is: it goes to a temporary file beside the target,
+ * renamed into place by commit(); abort() (or a crash) leaves nothing under the real name.
+ * CSV is written for Excel and PowerShell alike: UTF-8 with a byte order mark, CRLF line ends.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { stringify, type Stringifier } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import { IdreconError } from '../errors';
 
 /** Temporary names start with a dot and end in .tmp-PID so nobody mistakes them for output. */
@@ -39,7 +39,11 @@ export class AtomicFile {
 
   async write(text: string): Promise<void> {
     if (this.failure) throw this.writeError();
-    if (!this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]);
+    if (!this.stream.write(text)) {
+      await once(this.stream, 'drain').catch(() => {
+        throw this.writeError();
+      });
+    }
   }
 
   async commit(): Promise<void> {
@@ -57,29 +61,31 @@ export class AtomicFile {
   }
 }
 
+/** Rows are formatted by csv-stringify in batches: one write per batch, not per row. */
 export class CsvWriter extends AtomicFile {
-  private readonly stringifier: Stringifier;
+  private static readonly BATCH = 2000;
+  private rows: (readonly (string | number)[])[];
+  private started = false;
 
   constructor(path: string, header: readonly string[]) {
     super(path);
-    this.stringifier = stringify({ bom: true, record_delimiter: 'windows' });
-    this.stringifier.on('error', (err) => this.stream.destroy(err));
-    this.stringifier.pipe(this.stream);
-    this.stringifier.write(header);
+    this.rows = [header];
   }
 
   async row(fields: readonly (string | number)[]): Promise<void> {
-    if (!this.stringifier.write(fields)) await Promise.race([once(this.stringifier, 'drain'), once(this.stream, 'close')]);
-    if (this.stream.destroyed) throw this.writeError();
+    this.rows.push(fields);
+    if (this.rows.length >= CsvWriter.BATCH) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const text = stringify(this.rows, { record_delimiter: 'windows' });
+    this.rows = [];
+    await this.write(this.started ? text : `\ufeff${text}`);
+    this.started = true;
   }
 
   override async commit(): Promise<void> {
-    this.stringifier.end();
+    await this.flush();
     await super.commit();
-  }
-
-  override async abort(): Promise<void> {
-    this.stringifier.destroy();
-    await super.abort();
   }
 }
