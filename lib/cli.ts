@@ -36,7 +36,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
         cmd.summary,
         (y) => y.usage(cmd.usage).options(cmd.options),
         async (raw) => {
-          exitCode = await cmd.run(parseArgs(cmd.schema, raw), io);
+          exitCode = await cmd.run(parseArgs(cmd.schema, raw, cmd.positionals?.match(/[\w-]+/g) ?? []), io);
         },
       );
     }
@@ -59,10 +59,10 @@ function report(err: unknown, io: CommandIo): number {
 
 /** Entry point for bin/idrecon.js. */
 export function run(): void {
-  // A closed pipe (idrecon ... | head) is the reader's choice, not an error.
+  // A closed pipe (idrecon ... | head) is the reader's choice, not an error: output stops quietly,
+  // and the command still finishes and sets its exit code (a --fail-on gate must not read as 0).
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(EXIT.ok);
-    throw err;
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -13,6 +13,7 @@ const ONPREM = csv(`
   other-user@contoso.com,${G[8].guid},
   unknown@contoso.com,${G[1].guid.replace('0001', '0009')},
   not-guid@contoso.com,{${G[3].guid.replace('0003', '000a')}},
+  anchor-owner@contoso.com,${G[9].guid},
 `);
 
 const CLOUD = csv(`
@@ -23,7 +24,7 @@ const CLOUD = csv(`
   c4,okta-user@contoso.com,00u9k8j7h6g5f4e3d2c1
   c5,byte-order@contoso.com,${G[5].displayOrder}
   c6,other-attr@contoso.com,${G[6].id}
-  c7,other-user@contoso.com,${G[2].id}
+  c7,other-user@contoso.com,${G[9].id}
   c8,unknown@contoso.com,${G.stranger.id}
   c9,not-guid@contoso.com,E012345
 `);
@@ -40,9 +41,10 @@ test('each joined pair gets its status, reason and Entra Connect outcome', async
       okta-user@contoso.com,okta-anchored,okta-user-id,duplicate-created,,5,5
       byte-order@contoso.com,mismatch,byte-order,duplicate-created,,6,6
       other-attr@contoso.com,mismatch,other-anchor-attribute,duplicate-created,,7,7
-      other-user@contoso.com,mismatch,anchor-of-other-user,duplicate-created,missing@contoso.com,8,8
+      other-user@contoso.com,mismatch,anchor-of-other-user,duplicate-created,anchor-owner@contoso.com,8,8
       unknown@contoso.com,mismatch,unknown-object,duplicate-created,,9,9
       not-guid@contoso.com,mismatch,not-guid,duplicate-created,,10,10
+      anchor-owner@contoso.com,onprem-only,anchor-under-other-upn,hard-match,other-user@contoso.com,11,
     `),
   );
 });
@@ -51,11 +53,11 @@ test('a row carries the anchor, both GUIDs and the cloud side as written', async
   const r = await reconcileInline(ONPREM, CLOUD);
   const lines = r.reconciliation.split('\r\n');
   expect(lines[0]).toBe(
-    '\ufeffupn,status,reason,entra_connect,expected_immutable_id,cloud_immutable_id,anchor_attribute,object_guid,consistency_guid,cloud_upn,cloud_object_id,cloud_sync_enabled,related_upn,onprem_line,cloud_line',
+    '\ufeffupn,status,reason,entra_connect,hard_match_upn,expected_immutable_id,cloud_immutable_id,anchor_attribute,object_guid,consistency_guid,cloud_upn,cloud_object_id,cloud_sync_enabled,related_upn,onprem_line,cloud_line',
   );
-  expect(lines[1]).toBe(`match@contoso.com,match,,hard-match,${G[1].id},${G[1].id},objectGUID,${G[1].guid},,MATCH@contoso.com,c1,,,2,2`);
+  expect(lines[1]).toBe(`match@contoso.com,match,,hard-match,,${G[1].id},${G[1].id},objectGUID,${G[1].guid},,MATCH@contoso.com,c1,,,2,2`);
   expect(lines[6]).toBe(
-    `other-attr@contoso.com,mismatch,other-anchor-attribute,duplicate-created,${G[7].id},${G[6].id},mS-DS-ConsistencyGuid,${G[6].guid},${G[7].guid},other-attr@contoso.com,c6,,,7,7`,
+    `other-attr@contoso.com,mismatch,other-anchor-attribute,duplicate-created,,${G[7].id},${G[6].id},mS-DS-ConsistencyGuid,${G[6].guid},${G[7].guid},other-attr@contoso.com,c6,,,7,7`,
   );
 });
 

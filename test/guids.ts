@@ -11,6 +11,7 @@ export const G = {
   6: { guid: '60c12180-0000-4000-8000-000000000006', id: 'gCHBYAAAAECAAAAAAAAABg==', displayOrder: 'YMEhgAAAQACAAAAAAAAABg==' },
   7: { guid: '70e151c0-0000-4000-8000-000000000007', id: 'wFHhcAAAAECAAAAAAAAABw==', displayOrder: 'cOFRwAAAQACAAAAAAAAABw==' },
   8: { guid: '81018200-0000-4000-8000-000000000008', id: 'AIIBgQAAAECAAAAAAAAACA==', displayOrder: 'gQGCAAAAQACAAAAAAAAACA==' },
+  9: { guid: '91a1b2c3-0000-4000-8000-000000000009', id: 'w7KhkQAAAECAAAAAAAAACQ==', displayOrder: 'kaGywwAAQACAAAAAAAAACQ==' },
   /** fedcba98-7654-3210-fedc-ba9876543210: no on-prem row of any test has it. */
   stranger: { guid: 'fedcba98-7654-3210-fedc-ba9876543210', id: 'mLrc/lR2EDL+3LqYdlQyEA==', displayOrder: '/ty6mHZUMhD+3LqYdlQyEA==' },
 } as const;

@@ -20,7 +20,7 @@ test('reconciles the fixtures into exactly the expected files and summary', () =
       csv(
         `
         file,line,column,value,reason,message
-        fixtures/onprem-users.csv,21,mS-DS-ConsistencyGuid,System.Byte[],binary-export,"'System.Byte[]' is what Export-Csv writes for a binary or multi-valued attribute: the value is not in the file; re-export with the value converted, e.g. Select-Object UserPrincipalName,ObjectGUID,@{n='mS-DS-ConsistencyGuid';e={[guid]$_.'mS-DS-ConsistencyGuid'}}"
+        fixtures/onprem-users.csv,21,mS-DS-ConsistencyGuid,System.Byte[],binary-export,"'System.Byte[]' is what Export-Csv writes for a binary or multi-valued attribute: the value is not in the file; re-export with the value converted, e.g. Select-Object UserPrincipalName,ObjectGUID,@{n='mS-DS-ConsistencyGuid';e={if($_.'mS-DS-ConsistencyGuid'){[guid]$_.'mS-DS-ConsistencyGuid'}}}"
         fixtures/onprem-users.csv,22,UserPrincipalName,,empty-upn,"the UPN is empty, so the row cannot be joined; give the user a UPN or leave the row out"
         fixtures/onprem-users.csv,23,ObjectGUID,74aa7831-ac60-4c6c-bcf0,bad-anchor,"'74aa7831-ac60-4c6c-bcf0' is not a GUID in any spelling idrecon knows (GUID, X'hex', Base64, LDAP escape); check the export"
       `,
@@ -32,10 +32,10 @@ test('reconciles the fixtures into exactly the expected files and summary', () =
     onprem: { file: 'fixtures/onprem-users.csv', rows: 22, blank_rows: 0, encoding: 'utf-8', delimiter: ',' },
     cloud: { file: 'fixtures/cloud-users.csv', rows: 23, blank_rows: 0, encoding: 'utf-8', delimiter: ',' },
   });
-  expect(summary.check).toBe('22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs: ok');
+  expect(summary.check).toBe('22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs');
   expect(summary.status).toEqual({ match: 3, missing: 1, mismatch: 6, 'okta-anchored': 2, 'onprem-only': 2, 'cloud-only': 5, duplicate: 8, invalid: 3 });
-  expect(summary.entra_connect).toEqual({ create: 1, 'duplicate-created': 8, 'hard-match': 5, 'out-of-scope': 4, 'soft-match': 1, unknown: 11 });
-  expect(r.stdout).toContain('check: 22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs: ok\n');
+  expect(summary.entra_connect).toEqual({ create: 1, 'duplicate-created': 6, 'hard-match': 7, 'out-of-scope': 4, 'soft-match': 1, unknown: 11 });
+  expect(r.stdout).toContain('check: 22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs\n');
   expect(r.stdout).toContain('\nmismatch/byte-order                        1\n');
 });
 
@@ -47,6 +47,13 @@ test('--fail-on exits 3 after writing complete output, for scripted gates', () =
   expect(readFileSync(join(out, 'reconciliation.csv'), 'utf8')).toBe(readFileSync(join(ROOT, 'test/expected/fixtures-reconciliation.csv'), 'utf8'));
   expect(spawnCli([...ARGS, '--out', out, '--fail-on', 'invalid'])).toMatchObject({ code: 3 });
   expect(spawnCli([...ARGS, '--out', out, '--fail-on', 'onprem-only'])).toMatchObject({ code: 3 });
+});
+
+test('a gate keeps its exit code when the summary goes to a closed pipe', () => {
+  const out = tempDir();
+  const script = `set -o pipefail; node bin/idrecon.js ${ARGS.join(' ')} --out ${out} --fail-on mismatch | true`;
+  const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.status).toBe(3);
 });
 
 test('a reader that stops early (| head) ends the run quietly', () => {

@@ -110,6 +110,8 @@ export const reconcile: Command<Args> = {
         inputSummary(onprem.file, onprem.records.length, onprem.stats),
         inputSummary(cloud.file, cloud.records.length, cloud.stats),
       );
+      // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
+      if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
       await summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
       for (const out of outputs) await out.commit();
       io.stdout.write(summaryTable(summary, args.out));

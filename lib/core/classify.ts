@@ -55,8 +55,13 @@ export interface ReconRow {
   entraConnect: EntraConnect;
   onprem: OnpremRecord | undefined;
   cloud: CloudRecord | undefined;
-  /** The other user an anchor points at, for the anchor-of-/-under- reasons. */
+  /** The other user an anchor ties this row to (anchor-of-/-under- reasons, quarantined copies). */
   relatedUpn: string;
+  /**
+   * On-prem rows: the cloud user (not the one with this UPN) that already carries this user's
+   * ImmutableID, so Entra Connect will hard-match to it before it tries anything else.
+   */
+  hardMatchUpn: string;
 }
 
 export interface ClassifyOptions {
@@ -77,7 +82,14 @@ function otherAttributeImmutableId(r: OnpremRecord): string {
 
 const QUARANTINED_UPN = /^[^@]+\+\d{4}@[^@]+\.onmicrosoft\.com$/i;
 
-export function entraConnectOutcome(status: Status, reason: string, opts: ClassifyOptions): EntraConnect {
+/**
+ * `tiedByAnchor`: an on-prem user's anchor is on another cloud user, or a cloud user carries an
+ * on-prem user's anchor. Hard match is tried first, on the anchor alone, so it decides the outcome
+ * whatever the UPNs say.
+ */
+export function entraConnectOutcome(status: Status, reason: string, opts: ClassifyOptions, tiedByAnchor = false): EntraConnect {
+  if (status === 'invalid' || status === 'duplicate') return 'unknown';
+  if (tiedByAnchor) return 'hard-match';
   switch (status) {
     case 'match':
       return 'hard-match';
@@ -90,9 +102,6 @@ export function entraConnectOutcome(status: Status, reason: string, opts: Classi
       return reason === 'anchor-under-other-upn' ? 'hard-match' : 'create';
     case 'cloud-only':
       return reason === 'anchor-of-onprem-user' ? 'hard-match' : 'out-of-scope';
-    case 'invalid':
-    case 'duplicate':
-      return 'unknown';
   }
 }
 
@@ -123,15 +132,21 @@ export function* classify(onprem: readonly OnpremRecord[], cloud: readonly Cloud
   });
   const joined = new Uint8Array(cloud.length);
 
-  const row = (status: Status, reason: string, on: OnpremRecord | undefined, cl: CloudRecord | undefined, relatedUpn = ''): ReconRow => ({
+  const row = (status: Status, reason: string, on: OnpremRecord | undefined, cl: CloudRecord | undefined, relatedUpn = '', hardMatchUpn = ''): ReconRow => ({
     upn: on ? on.upn : cl!.upn,
     status,
     reason,
-    entraConnect: entraConnectOutcome(status, reason, opts),
+    entraConnect: entraConnectOutcome(status, reason, opts, hardMatchUpn !== '' || (!on && relatedUpn !== '')),
     onprem: on,
     cloud: cl,
     relatedUpn,
+    hardMatchUpn,
   });
+  /** The UPN of a cloud user other than `own` that carries this ImmutableID, or ''. */
+  const otherHolder = (immutableId: string, own: CloudRecord | undefined): string => {
+    const i = cloudByImmutableId.first.get(immutableId);
+    return i === undefined || cloud[i] === own ? '' : cloud[i].upn;
+  };
   const duplicateReason = (key: string): string | undefined => {
     if (onByUpn.repeated.has(key)) return 'duplicate-upn-onprem';
     if (cloudByUpn.repeated.has(key)) return 'duplicate-upn-cloud';
@@ -164,8 +179,8 @@ export function* classify(onprem: readonly OnpremRecord[], cloud: readonly Cloud
     } else if (cl) {
       yield comparePair(on, cl, expected);
     } else {
-      const holder = cloudByImmutableId.first.get(expected);
-      if (holder !== undefined) yield row('onprem-only', 'anchor-under-other-upn', on, undefined, cloud[holder].upn);
+      const holder = otherHolder(expected, undefined);
+      if (holder) yield row('onprem-only', 'anchor-under-other-upn', on, undefined, holder, holder);
       else yield row('onprem-only', 'will-create', on, undefined);
     }
   }
@@ -188,22 +203,24 @@ export function* classify(onprem: readonly OnpremRecord[], cloud: readonly Cloud
   function comparePair(on: OnpremRecord, cl: CloudRecord, expected: string): ReconRow {
     const actual = cl.immutableId;
     if (actual === expected) return row('match', '', on, cl);
-    if (actual === '') return row('missing', '', on, cl);
+    const taker = otherHolder(expected, cl);
+    if (actual === '') return row('missing', '', on, cl, '', taker);
     const okta = oktaIdKind(actual);
-    if (okta) return row('okta-anchored', okta, on, cl);
-    if (actual === toDisplayOrderBase64(fromImmutableId(expected)!)) return row('mismatch', 'byte-order', on, cl);
-    if (actual === otherAttributeImmutableId(on)) return row('mismatch', 'other-anchor-attribute', on, cl);
+    if (okta) return row('okta-anchored', okta, on, cl, '', taker);
+    if (actual === toDisplayOrderBase64(fromImmutableId(expected)!)) return row('mismatch', 'byte-order', on, cl, '', taker);
+    if (actual === otherAttributeImmutableId(on)) return row('mismatch', 'other-anchor-attribute', on, cl, '', taker);
     const owner = onByAnchor.first.get(actual);
-    if (owner !== undefined) return row('mismatch', 'anchor-of-other-user', on, cl, onprem[owner].upn);
-    if (isGuidImmutableId(actual)) return row('mismatch', 'unknown-object', on, cl);
-    return row('mismatch', 'not-guid', on, cl);
+    if (owner !== undefined) return row('mismatch', 'anchor-of-other-user', on, cl, onprem[owner].upn, taker);
+    if (isGuidImmutableId(actual)) return row('mismatch', 'unknown-object', on, cl, '', taker);
+    return row('mismatch', 'not-guid', on, cl, '', taker);
   }
 
   function cloudOnly(cl: CloudRecord): ReconRow {
-    if (QUARANTINED_UPN.test(cl.upn)) return row('cloud-only', 'quarantined-duplicate', undefined, cl);
-    if (oktaIdKind(cl.immutableId)) return row('cloud-only', 'okta-anchored', undefined, cl);
     const owner = onByAnchor.first.get(cl.immutableId);
-    if (owner !== undefined) return row('cloud-only', 'anchor-of-onprem-user', undefined, cl, onprem[owner].upn);
+    const ownerUpn = owner === undefined ? '' : onprem[owner].upn;
+    if (QUARANTINED_UPN.test(cl.upn)) return row('cloud-only', 'quarantined-duplicate', undefined, cl, ownerUpn);
+    if (oktaIdKind(cl.immutableId)) return row('cloud-only', 'okta-anchored', undefined, cl);
+    if (ownerUpn) return row('cloud-only', 'anchor-of-onprem-user', undefined, cl, ownerUpn);
     if (cl.immutableId !== '') return row('cloud-only', 'orphan-anchor', undefined, cl);
     return row('cloud-only', 'unanchored', undefined, cl);
   }

@@ -11,6 +11,7 @@ export const RECONCILIATION_COLUMNS = [
   'status',
   'reason',
   'entra_connect',
+  'hard_match_upn',
   'expected_immutable_id',
   'cloud_immutable_id',
   'anchor_attribute',
@@ -36,6 +37,7 @@ export function reconciliationFields(row: ReconRow): string[] {
     row.status,
     row.reason,
     row.entraConnect,
+    row.hardMatchUpn,
     on ? expectedImmutableId(on) : '',
     cl ? cl.immutableId : '',
     on?.anchorAttribute ?? '',
@@ -72,7 +74,9 @@ export interface Summary {
   status: Record<Status, number>;
   status_reason: Record<string, number>;
   entra_connect: Record<string, number>;
-  /** onprem rows + cloud rows = output rows + joined pairs, written out for an auditor. */
+  /** onprem rows + cloud rows = output rows + joined pairs. */
+  balanced: boolean;
+  /** The same check written out for an auditor. */
   check: string;
 }
 
@@ -96,7 +100,7 @@ export class SummaryCounter {
 
   summary(onprem: InputSummary, cloud: InputSummary): Summary {
     const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
-    const ok = onprem.rows + cloud.rows === this.outputRows + this.joined;
+    const balanced = onprem.rows + cloud.rows === this.outputRows + this.joined;
     return {
       inputs: { onprem, cloud },
       output_rows: this.outputRows,
@@ -105,7 +109,8 @@ export class SummaryCounter {
       status: this.status,
       status_reason: sorted(this.statusReason),
       entra_connect: sorted(this.entraConnect),
-      check: `${onprem.rows} on-prem rows + ${cloud.rows} cloud rows = ${this.outputRows} output rows + ${this.joined} joined pairs: ${ok ? 'ok' : 'MISMATCH'}`,
+      balanced,
+      check: `${onprem.rows} on-prem rows + ${cloud.rows} cloud rows ${balanced ? '=' : '!='} ${this.outputRows} output rows + ${this.joined} joined pairs`,
     };
   }
 }
