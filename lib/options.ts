@@ -26,16 +26,18 @@ export interface Command<A> {
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function describeInput(input: unknown): string {
-  if (input === undefined) return 'nothing';
+  if (input === undefined || (Array.isArray(input) && input.length === 0)) return 'nothing';
   if (typeof input === 'string') return `'${input}'`;
   return JSON.stringify(input);
 }
 
-export function parseArgs<A>(schema: z.ZodType<A>, raw: Record<string, unknown>): A {
+/** `positionals` are named as written in usage (<values>), options as --kebab-case. */
+export function parseArgs<A>(schema: z.ZodType<A>, raw: Record<string, unknown>, positionals: readonly string[] = []): A {
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const name = issue.path.length ? `--${kebab(String(issue.path[0]))}` : 'options';
+  const key = issue.path.length ? String(issue.path[0]) : undefined;
+  const name = key === undefined ? 'options' : positionals.includes(key) ? `<${key}>` : `--${kebab(key)}`;
   const expected = issue.message.replace(/^[^:]*:\s*/, '');
   throw new IdreconError('USAGE', `${name}: ${expected}, got ${describeInput(issue.input)}`);
 }

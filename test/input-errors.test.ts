@@ -21,9 +21,10 @@ async function failure(onprem: string | Buffer, cloud: string | Buffer = CLOUD, 
   return r.stderr.replace(`${r.dir}/`, '');
 }
 
-test('an unclosed quote names the line it opens on', async () => {
-  expect(await failure(`UserPrincipalName,ObjectGUID\ndoe@contoso.com,${G[1].guid}\n"roe@contoso.com,${G[2].guid}\n`)).toBe(
-    'idrecon: onprem.csv, line 3: broken CSV quoting: a quoted field starts here and is never closed; a field that contains the delimiter, a double quote or a line break must be enclosed in double quotes, with quotes inside it doubled ("")\n',
+test('an unclosed quote names the line it opens on, not the end of the file', async () => {
+  const rows = [`"roe@contoso.com,${G[2].guid}`, ...Array.from({ length: 3000 }, (_, i) => `u${i}@contoso.com,${G[3].guid}`)];
+  expect(await failure(`UserPrincipalName,ObjectGUID\r\n"A\r\nB",${G[1].guid}\r\n${rows.join('\r\n')}\r\n`)).toBe(
+    'idrecon: onprem.csv, line 4: broken CSV quoting: a quoted field starts on this line and is never closed; a field that contains the delimiter, a double quote or a line break must be enclosed in double quotes, with quotes inside it doubled ("")\n',
   );
 });
 

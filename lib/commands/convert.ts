@@ -16,7 +16,7 @@ Each value may be a GUID (74aa7831-ac60-4c6c-bcf0-3c42b310baea, braces allowed),
 All values are checked first: if one is not understood nothing is printed and the exit code is 2.`;
 
 const Args = z.object({
-  values: z.array(z.string()).min(1, { error: 'expected at least one value to convert' }),
+  values: z.preprocess((v) => v ?? [], z.array(z.string()).min(1, { error: 'expected at least one value to convert' })),
   hexOrder: z.enum(['display', 'raw']).optional(),
   json: z.boolean().default(false),
 });

@@ -44,7 +44,7 @@ export interface OnpremOptions {
 }
 
 const REEXPORT_HINT =
-  "re-export with the value converted, e.g. Select-Object UserPrincipalName,ObjectGUID,@{n='mS-DS-ConsistencyGuid';e={[guid]$_.'mS-DS-ConsistencyGuid'}}";
+  "re-export with the value converted, e.g. Select-Object UserPrincipalName,ObjectGUID,@{n='mS-DS-ConsistencyGuid';e={if($_.'mS-DS-ConsistencyGuid'){[guid]$_.'mS-DS-ConsistencyGuid'}}}";
 
 function shapeProblem(shape: RowShape): Invalid | undefined {
   if (shape.fieldCount >= shape.headerCount && shape.extra.every((v) => v === '')) return undefined;

@@ -56,9 +56,10 @@ async function sniff(file: string, opts: CsvReadOptions): Promise<Sniffed> {
     throw new IdreconError('INPUT_NOT_FOUND', `cannot read the file (${reason}); check the path`, { file });
   }
   const encoding = opts.encoding === 'auto' ? detectEncoding(sample, file) : opts.encoding;
-  const [first, second] = new TextDecoder(encoding).decode(sample).split(/\r?\n/, 2);
-  const typeLine = isTypeLine(first ?? '');
-  const header = (typeLine ? second : first) ?? '';
+  const [first = '', ...rest] = new TextDecoder(encoding).decode(sample).split(/\r?\n/, 50);
+  const typeLine = isTypeLine(first);
+  // Blank rows are skipped before the header as after it, so they must not decide the delimiter.
+  const header = [...(typeLine ? [] : [first]), ...rest].find((l) => l.trim() !== '') ?? '';
   return { encoding, delimiter: opts.delimiter === 'auto' ? sniffDelimiter(header) : opts.delimiter, typeLine };
 }
 
@@ -167,15 +168,19 @@ function lineBreaksIn(fields: string[]): { breaks: number; crlf: number } {
 const QUOTING_HINT =
   'a field that contains the delimiter, a double quote or a line break must be enclosed in double quotes, with quotes inside it doubled ("")';
 
-function quotingError(err: CsvError, file: string, extraLines: number): IdreconError {
+/**
+ * An unclosed quote is only found at the end of the file, so csv-parse names the last line;
+ * the record it opened starts at `recordLine`, the line after the last complete record.
+ */
+function quotingError(err: CsvError, file: string, recordLine: number, extraLines: number): IdreconError {
   const what: Record<string, string> = {
-    CSV_QUOTE_NOT_CLOSED: 'a quoted field starts here and is never closed',
+    CSV_QUOTE_NOT_CLOSED: 'a quoted field starts on this line and is never closed',
     CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by more text',
     INVALID_OPENING_QUOTE: 'a double quote appears inside a field that is not quoted',
     CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a closing quote is followed by more text',
   };
   const lines = (err as CsvError & { lines?: number }).lines;
-  const line = lines === undefined ? undefined : lines - extraLines;
+  const line = err.code === 'CSV_QUOTE_NOT_CLOSED' || lines === undefined ? recordLine : lines - extraLines;
   return new IdreconError('INPUT_QUOTING', `broken CSV quoting: ${what[err.code] ?? err.message}; ${QUOTING_HINT}`, { file, line });
 }
 
@@ -207,7 +212,7 @@ export async function* readCsv(file: string, opts: CsvReadOptions, stats?: Parti
       yield { line: start, fields: record };
     }
   } catch (err) {
-    if (err instanceof CsvError) throw quotingError(err, file, extraLines);
+    if (err instanceof CsvError) throw quotingError(err, file, line, extraLines);
     throw err;
   }
 }

@@ -78,7 +78,9 @@ export class CsvWriter extends AtomicFile {
   }
 
   private async flush(): Promise<void> {
-    const text = stringify(this.rows, { record_delimiter: 'windows' });
+    // csv-stringify quotes only the record delimiter (CRLF) by default: a lone LF or CR in a value
+    // would otherwise split the row for any reader.
+    const text = stringify(this.rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
     this.rows = [];
     await this.write(this.started ? text : `\ufeff${text}`);
     this.started = true;

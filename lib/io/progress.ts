@@ -17,7 +17,7 @@ export class Progress {
     if (t - this.last < 200) return;
     this.last = t;
     this.shown = true;
-    this.out.write(`\r${what}: ${rows.toLocaleString('en-US')} rows`);
+    this.out.write(`\r${what}: ${rows.toLocaleString('en-US')} rows\x1b[K`);
   }
 
   done(): void {
