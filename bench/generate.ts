@@ -6,18 +6,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { toDisplay, toDisplayOrderBase64, toImmutableId } from '../lib/core/guid';
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../lib/core/prng';
 
 function randomGuid(rand: () => number): Uint8Array {
   const b = new Uint8Array(16);
@@ -54,7 +43,7 @@ class Out {
 
 /** Writes both files; returns nothing the benchmark relies on but the files themselves. */
 export async function generate(n: number, seed: number, onpremPath: string, cloudPath: string): Promise<void> {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const onprem = new Out(createWriteStream(onpremPath));
   const cloudRows: string[] = [];
   await onprem.line('#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n');

@@ -13,7 +13,10 @@ export type IdreconErrorCode =
   | 'INPUT_AMBIGUOUS_HEX' // bare 32-hex-digit GUID without --hex-order
   | 'INPUT_VALUE' // a value given on the command line is not understood
   | 'OUTPUT_WRITE' // an output file could not be written
-  | 'GATE_FAILED'; // --fail-on matched rows
+  | 'GATE_FAILED' // --fail-on matched rows
+  | 'AUTH_FAILED' // the token endpoint refused the app's credentials
+  | 'GRAPH_ERROR' // Graph answered with an error, or kept failing after every retry
+  | 'SERVER_START'; // the local tenant could not listen (port taken, bad address)
 
 export interface ErrorContext {
   file?: string;
@@ -35,10 +38,14 @@ export class IdreconError extends Error {
 }
 
 /** Documented in docs/exit-codes.md. */
-export const EXIT = { ok: 0, unexpected: 1, usage: 2, gate: 3 } as const;
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, gate: 3, remote: 4 } as const;
+
+/** Failures of the tenant or the network get their own code: a script can retry those, not bad input. */
+const REMOTE: readonly IdreconErrorCode[] = ['AUTH_FAILED', 'GRAPH_ERROR'];
 
 export function exitCodeFor(code: IdreconErrorCode): number {
-  return code === 'GATE_FAILED' ? EXIT.gate : EXIT.usage;
+  if (code === 'GATE_FAILED') return EXIT.gate;
+  return REMOTE.includes(code) ? EXIT.remote : EXIT.usage;
 }
 
 /** "file line N, column C: message" so an admin can open the file at the right place. */

@@ -1,0 +1,132 @@
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { IdreconError } from '../errors';
+import { startTenant } from '../tenant/server';
+import { type TenantState, loadDomains, loadUsers } from '../tenant/state';
+import { WRITE_BUDGET } from '../tenant/throttle';
+import type { Command } from '../options';
+
+const USAGE = `Serves a local, Graph v1.0-compatible tenant on 127.0.0.1, seeded from a cloud export, to
+rehearse exports and fixes without touching a real tenant.
+
+Usage:
+  idrecon tenant serve --users cloud.csv [--domains domains.csv] [--port 0] [options]
+
+Graph is at URL/v1.0 (users, users/{id|upn}, domains, $batch) and the token endpoint at
+URL/{tenant-id}/oauth2/v2.0/token. Callers authenticate as the app --client-id with the secret
+in the environment variable --client-secret-env names, or with a certificate assertion signed
+by the key of --certificate (a PEM certificate). Graph's rules, throttling (429 with Retry-After)
+and, on request, faults (503, 504, dropped connections, latency) are applied; --save keeps a
+cloud CSV of the current state. Runs until interrupted. See docs/tenant.md.`;
+
+const FRACTION = { error: 'expected a fraction 0..1' };
+const fraction = z.coerce.number(FRACTION).min(0, FRACTION).max(1, FRACTION).default(0);
+const count = (d: number) => z.coerce.number({ error: 'expected a whole number' }).int().min(0, { error: 'expected 0 or more' }).default(d);
+
+const Args = z.object({
+  what: z.enum(['serve'], { error: "expected 'serve' (idrecon tenant serve)" }),
+  users: z.string({ error: 'expected a cloud CSV file name' }),
+  domains: z.string().optional(),
+  port: z.coerce.number({ error: 'expected a port number' }).int().min(0, { error: 'expected 0..65535' }).max(65535, { error: 'expected 0..65535' }).default(0),
+  tenantId: z.string().min(1).default('00000000-0000-4000-8000-00000000d1d0'),
+  clientId: z.string().min(1).default('00000000-0000-4000-8000-0000000a9901'),
+  clientSecretEnv: z.string().default('IDRECON_CLIENT_SECRET'),
+  certificate: z.string().optional(),
+  save: z.string().optional(),
+  writeBudget: count(WRITE_BUDGET.limit),
+  writeWindow: z.coerce.number({ error: 'expected a whole number of seconds' }).int().min(1, { error: 'expected 1 or more' }).default(WRITE_BUDGET.windowMs / 1000),
+  resourceUnits: z.coerce.number({ error: 'expected a whole number' }).int().min(1, { error: 'expected 1 or more' }).optional(),
+  faultUnavailable: fraction,
+  faultTimeout: fraction,
+  faultDrop: fraction,
+  latency: count(0),
+  seed: count(1),
+});
+type Args = z.infer<typeof Args>;
+
+export const tenantCommand: Command<Args> = {
+  name: 'tenant',
+  positionals: '<what>',
+  summary: 'serve a local Graph-compatible tenant seeded from a cloud CSV: idrecon tenant serve',
+  usage: USAGE,
+  options: {
+    users: { type: 'string', describe: 'cloud CSV to seed the users from (the format export cloud writes)' },
+    domains: { type: 'string', describe: 'domains CSV (id,authenticationType,isInitial,isVerified); default: every UPN suffix, managed' },
+    port: { type: 'number', describe: 'port on 127.0.0.1 (default 0: any free port)' },
+    'tenant-id': { type: 'string', describe: 'tenant id callers must name' },
+    'client-id': { type: 'string', describe: 'the one app allowed to sign in' },
+    'client-secret-env': { type: 'string', describe: "environment variable holding the app's secret (default IDRECON_CLIENT_SECRET)" },
+    certificate: { type: 'string', describe: "the app's certificate (PEM; a file with the key too is fine), for certificate sign-in" },
+    save: { type: 'string', describe: 'cloud CSV kept up to date with the tenant (written within a second of each change)' },
+    'write-budget': { type: 'number', describe: `writes per window per app before 429 (default ${WRITE_BUDGET.limit})` },
+    'write-window': { type: 'number', describe: `seconds of the write window (default ${WRITE_BUDGET.windowMs / 1000})` },
+    'resource-units': { type: 'number', describe: 'resource units per 10 s per app (default by tenant size, 3500/5000/8000)' },
+    'fault-unavailable': { type: 'number', describe: 'fraction of Graph requests answered 503 Service Unavailable' },
+    'fault-timeout': { type: 'number', describe: 'fraction of Graph requests answered 504 Gateway Timeout' },
+    'fault-drop': { type: 'number', describe: 'fraction of Graph requests whose connection is dropped' },
+    latency: { type: 'number', describe: 'add a random 0..N ms to each Graph request' },
+    seed: { type: 'number', describe: 'seed of the fault sequence, to repeat a run (default 1)' },
+  },
+  schema: Args,
+  async run(args, io) {
+    const secret = process.env[args.clientSecretEnv] || undefined;
+    const certificate = args.certificate ? await readCertificate(args.certificate) : undefined;
+    if (!secret && !certificate) {
+      throw new IdreconError('USAGE', `no app credential to accept: set a secret in the environment variable ${args.clientSecretEnv}, or give --certificate`);
+    }
+    const users = await loadUsers(args.users);
+    const domains = args.domains ? await loadDomains(args.domains) : undefined;
+    const saver = args.save ? new Saver(args.save, io.stderr) : undefined;
+    const tenant = await startTenant({
+      users,
+      domains,
+      port: args.port,
+      app: { tenantId: args.tenantId, clientId: args.clientId, secret, certificate },
+      throttle: {
+        writes: { limit: args.writeBudget, windowMs: args.writeWindow * 1000 },
+        ...(args.resourceUnits ? { resourceUnits: { limit: args.resourceUnits, windowMs: 10_000 } } : {}),
+      },
+      faults: { rate503: args.faultUnavailable, rate504: args.faultTimeout, rateDrop: args.faultDrop, latencyMs: args.latency, seed: args.seed },
+      onChange: () => saver?.changed(tenant.state),
+    });
+    if (saver) saver.changed(tenant.state);
+    io.stdout.write(
+      `local tenant at ${tenant.url} (${users.length} users, ${tenant.state.listDomains().length} domains)\n` +
+        `  export: idrecon export cloud --graph-url ${tenant.url} --login-url ${tenant.url} --tenant-id ${args.tenantId} --client-id ${args.clientId} --out cloud.csv\n`,
+    );
+    await tenant.closed;
+    return 0;
+  },
+};
+
+async function readCertificate(file: string): Promise<X509Certificate> {
+  try {
+    return new X509Certificate(await readFile(file));
+  } catch (err) {
+    throw new IdreconError('INPUT_VALUE', `cannot read a PEM certificate from the file (${(err as Error).message})`, { file });
+  }
+}
+
+/** Writes the state a second after a change (changes within that second share the write), one write at a time. */
+class Saver {
+  private timer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    private readonly stderr: NodeJS.WritableStream,
+  ) {}
+
+  changed(state: TenantState): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.saving = this.saving
+        .then(() => state.dump(this.file))
+        .catch((err: Error) => {
+          this.stderr.write(`idrecon: cannot save the tenant to ${this.file} (${err.message})\n`);
+        });
+    }, 1_000);
+  }
+}

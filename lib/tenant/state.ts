@@ -1,0 +1,218 @@
+/**
+ * The local tenant's directory: users in the order they were seeded (paging walks that order,
+ * so a skip token is an offset that stays valid while users are edited), indexed by id, UPN and
+ * ImmutableID the way Graph enforces uniqueness. Seeded from and dumped to the cloud CSV format.
+ */
+import { IdreconError } from '../errors';
+import { type ColumnSpec, resolveColumns } from '../io/columns';
+import { readCsv } from '../io/csv-reader';
+import { CsvWriter } from '../io/csv-writer';
+
+export interface CloudUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  onPremisesImmutableId: string | null;
+  /** true synced, false was synced, null never synced (Graph's meaning). */
+  onPremisesSyncEnabled: boolean | null;
+  mail: string | null;
+}
+
+export interface Domain {
+  id: string;
+  authenticationType: 'Managed' | 'Federated';
+  isInitial: boolean;
+  isVerified: boolean;
+}
+
+/** The columns of fixtures/cloud-users.csv, which reconcile reads. */
+export const CLOUD_CSV_COLUMNS = ['id', 'userPrincipalName', 'displayName', 'onPremisesImmutableId', 'onPremisesSyncEnabled', 'mail'] as const;
+export const DOMAIN_CSV_COLUMNS = ['id', 'authenticationType', 'isInitial', 'isVerified'] as const;
+
+/** One row of the cloud CSV; True/False as Export-Csv writes them, empty for null. */
+export function cloudUserFields(u: CloudUser): string[] {
+  const sync = u.onPremisesSyncEnabled === null ? '' : u.onPremisesSyncEnabled ? 'True' : 'False';
+  return [u.id, u.userPrincipalName, u.displayName, u.onPremisesImmutableId ?? '', sync, u.mail ?? ''];
+}
+
+export function domainFields(d: Domain): string[] {
+  return [d.id, d.authenticationType, d.isInitial ? 'True' : 'False', d.isVerified ? 'True' : 'False'];
+}
+
+export const upnDomain = (upn: string): string => upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
+
+export class TenantState {
+  readonly users: CloudUser[] = [];
+  private readonly byId = new Map<string, CloudUser>();
+  private readonly byUpn = new Map<string, CloudUser>();
+  private readonly byImmutableId = new Map<string, CloudUser>();
+  private readonly domains = new Map<string, Domain>();
+
+  constructor(users: Iterable<CloudUser>, domains: Iterable<Domain>) {
+    for (const d of domains) this.domains.set(d.id.toLowerCase(), d);
+    for (const u of users) this.add(u);
+  }
+
+  /**
+   * Seed files may hold what Graph would refuse (two UPNs differing only in case, as in a
+   * hand-made scenario): they are kept, so a dump gives the seed back, and the first one wins
+   * lookups. Writes are checked against the rules.
+   */
+  private add(u: CloudUser): void {
+    this.users.push(u);
+    setIfAbsent(this.byId, u.id.toLowerCase(), u);
+    setIfAbsent(this.byUpn, u.userPrincipalName.toLowerCase(), u);
+    if (u.onPremisesImmutableId !== null) setIfAbsent(this.byImmutableId, u.onPremisesImmutableId, u);
+  }
+
+  /** Graph addresses a user by object id or by UPN, both without regard to case. */
+  find(idOrUpn: string): CloudUser | undefined {
+    const key = idOrUpn.toLowerCase();
+    return this.byId.get(key) ?? this.byUpn.get(key);
+  }
+
+  findByUpn(upn: string): CloudUser | undefined {
+    return this.byUpn.get(upn.toLowerCase());
+  }
+
+  /** ImmutableIDs compare exactly: they are base64, where case matters. */
+  findByImmutableId(immutableId: string): CloudUser | undefined {
+    return this.byImmutableId.get(immutableId);
+  }
+
+  domain(name: string): Domain | undefined {
+    return this.domains.get(name.toLowerCase());
+  }
+
+  listDomains(): Domain[] {
+    return [...this.domains.values()];
+  }
+
+  /** Applies a change the rules have already allowed, keeping the indexes in step. */
+  update(user: CloudUser, change: Partial<Omit<CloudUser, 'id'>>): void {
+    if (change.userPrincipalName !== undefined) {
+      deleteIfOwn(this.byUpn, user.userPrincipalName.toLowerCase(), user);
+      this.byUpn.set(change.userPrincipalName.toLowerCase(), user);
+    }
+    if (change.onPremisesImmutableId !== undefined) {
+      if (user.onPremisesImmutableId !== null) deleteIfOwn(this.byImmutableId, user.onPremisesImmutableId, user);
+      if (change.onPremisesImmutableId !== null) this.byImmutableId.set(change.onPremisesImmutableId, user);
+    }
+    Object.assign(user, change);
+  }
+
+  async dump(usersFile: string, domainsFile?: string): Promise<void> {
+    await writeCsv(usersFile, CLOUD_CSV_COLUMNS, this.users.map(cloudUserFields));
+    if (domainsFile) await writeCsv(domainsFile, DOMAIN_CSV_COLUMNS, this.listDomains().map(domainFields));
+  }
+}
+
+function setIfAbsent<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (!map.has(key)) map.set(key, value);
+}
+
+function deleteIfOwn<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.get(key) === value) map.delete(key);
+}
+
+async function writeCsv(file: string, header: readonly string[], rows: string[][]): Promise<void> {
+  const out = new CsvWriter(file, header);
+  try {
+    for (const row of rows) await out.row(row);
+    await out.commit();
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+}
+
+type UserField = (typeof CLOUD_CSV_COLUMNS)[number];
+type DomainField = (typeof DOMAIN_CSV_COLUMNS)[number];
+
+const spec = <F extends string>(field: F, aliases: string[], required: boolean): ColumnSpec<F> => ({
+  field,
+  label: field,
+  aliases,
+  required,
+  option: `a column named ${field}`,
+});
+
+const USER_SPECS = [
+  spec<UserField>('id', ['id', 'ObjectId'], true),
+  spec<UserField>('userPrincipalName', ['userPrincipalName'], true),
+  spec<UserField>('displayName', ['displayName'], false),
+  spec<UserField>('onPremisesImmutableId', ['onPremisesImmutableId', 'ImmutableId'], false),
+  spec<UserField>('onPremisesSyncEnabled', ['onPremisesSyncEnabled', 'DirSyncEnabled'], false),
+  spec<UserField>('mail', ['mail'], false),
+];
+
+const DOMAIN_SPECS = [
+  spec<DomainField>('id', ['id', 'Name'], true),
+  spec<DomainField>('authenticationType', ['authenticationType'], true),
+  spec<DomainField>('isInitial', ['isInitial'], false),
+  spec<DomainField>('isVerified', ['isVerified'], false),
+];
+
+/** Rows of a CSV as records keyed by field, with the line each came from. */
+async function* rowsOf<F extends string>(file: string, specs: ColumnSpec<F>[]): AsyncGenerator<{ line: number; cell: (f: F) => string }> {
+  let columns: Record<F, number | undefined> | undefined;
+  for await (const { line, fields } of readCsv(file, { encoding: 'auto', delimiter: 'auto' })) {
+    if (!columns) {
+      columns = resolveColumns(fields.map((f) => f.trim()), specs, {}, { file, line });
+      continue;
+    }
+    const at = columns;
+    yield { line, cell: (f) => (at[f] === undefined ? '' : (fields[at[f]] ?? '').trim()) };
+  }
+  if (!columns) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected a CSV export with column names on the first line', { file });
+}
+
+function parseBool(value: string, where: { file: string; line: number; column: string }, empty: boolean | null): boolean | null {
+  const v = value.toLowerCase();
+  if (v === '') return empty;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw new IdreconError('INPUT_VALUE', `expected True, False or empty, got '${value}'`, { ...where, value });
+}
+
+export async function loadUsers(file: string): Promise<CloudUser[]> {
+  const users: CloudUser[] = [];
+  for await (const { line, cell } of rowsOf(file, USER_SPECS)) {
+    users.push({
+      id: cell('id'),
+      userPrincipalName: cell('userPrincipalName'),
+      displayName: cell('displayName'),
+      onPremisesImmutableId: cell('onPremisesImmutableId') || null,
+      onPremisesSyncEnabled: parseBool(cell('onPremisesSyncEnabled'), { file, line, column: 'onPremisesSyncEnabled' }, null),
+      mail: cell('mail') || null,
+    });
+  }
+  return users;
+}
+
+export async function loadDomains(file: string): Promise<Domain[]> {
+  const domains: Domain[] = [];
+  for await (const { line, cell } of rowsOf(file, DOMAIN_SPECS)) {
+    const type = cell('authenticationType').toLowerCase();
+    if (type !== 'managed' && type !== 'federated') {
+      throw new IdreconError('INPUT_VALUE', `expected Managed or Federated, got '${cell('authenticationType')}'`, { file, line, column: 'authenticationType' });
+    }
+    domains.push({
+      id: cell('id'),
+      authenticationType: type === 'managed' ? 'Managed' : 'Federated',
+      isInitial: parseBool(cell('isInitial'), { file, line, column: 'isInitial' }, false) as boolean,
+      isVerified: parseBool(cell('isVerified'), { file, line, column: 'isVerified' }, true) as boolean,
+    });
+  }
+  return domains;
+}
+
+/**
+ * Without a domains file every UPN suffix is a verified managed domain, and the tenant gets the
+ * initial *.onmicrosoft.com domain every real tenant has.
+ */
+export function domainsFromUsers(users: readonly CloudUser[]): Domain[] {
+  const names = [...new Set(users.map((u) => upnDomain(u.userPrincipalName)).filter(Boolean))];
+  const initial = names.find((n) => n.endsWith('.onmicrosoft.com')) ?? `${(names[0] ?? 'contoso').split('.')[0]}.onmicrosoft.com`;
+  if (!names.includes(initial)) names.push(initial);
+  return names.map((id) => ({ id, authenticationType: 'Managed', isInitial: id === initial, isVerified: true }));
+}

@@ -1,0 +1,67 @@
+/**
+ * `idrecon tenant serve` as an admin runs it: the built CLI (dist/, built by `npm test`) in a
+ * child process on an ephemeral port, driven by the real MSAL and Graph client.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { msalTokens } from '../../lib/graph/auth';
+import { createGraphClient } from '../../lib/graph/client';
+import { exportCloud } from '../../lib/graph/export';
+import { CLIENT_ID, SECRET, TENANT_ID, csvFile, fastClock, readText, tempDir, written } from './harness';
+
+const BIN = join(__dirname, '../../bin/idrecon.js');
+const SEED = [
+  'id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail',
+  'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",,,carol.clark@contoso.com',
+  '5834ed9a-37b9-5db5-a033-1891f88f8c2d,sam.scott@contoso.com,"Scott, Sam",AVbeuYzHPFWU1InXHzDR5A==,True,sam.scott@contoso.com',
+];
+
+/** Polls a file until it holds the expected text (the tenant saves within a second of a change). */
+async function eventually(file: string, expected: string): Promise<string> {
+  let text = '';
+  for (let i = 0; i < 100 && text !== expected; i++) {
+    await delay(50);
+    text = existsSync(file) ? readText(file) : '';
+  }
+  return text;
+}
+
+describe('idrecon tenant serve', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => child?.kill('SIGTERM'));
+
+  it('prints its URL, answers MSAL and the Graph client, and keeps --save up to date', async () => {
+    const dir = tempDir();
+    const seed = csvFile(dir, 'seed.csv', ...SEED);
+    const saved = join(dir, 'saved.csv');
+    const args = ['tenant', 'serve', '--users', seed, '--port', '0', '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--save', saved, '--fault-unavailable', '0.5', '--seed', '7'];
+    child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, IDRECON_CLIENT_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [first] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const url = /^local tenant at (http:\/\/127\.0\.0\.1:\d+) \(2 users, 2 domains\)$/.exec(first)?.[1];
+    expect(url).toBeDefined();
+
+    expect(await eventually(saved, written(...SEED))).toBe(written(...SEED));
+
+    const clock = fastClock();
+    const credentials = { tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: SECRET, loginUrl: url! };
+    const retried: string[] = [];
+    const graph = createGraphClient({ graphUrl: url!, tokens: await msalTokens(credentials), clock, onRetry: (e) => retried.push(e.reason) });
+    await graph.api('/users/carol.clark@contoso.com').patch({ onPremisesImmutableId: 'MXiqdGCsbEy88DxCsxC66g==' });
+    const after = [SEED[0], 'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",MXiqdGCsbEy88DxCsxC66g==,,carol.clark@contoso.com', SEED[2]];
+    expect(await eventually(saved, written(...after))).toBe(written(...after));
+
+    const out = join(dir, 'export.csv');
+    const result = await exportCloud({ credentials, graphUrl: url!, out, pageSize: 1, maxRetries: 10 }, clock);
+    expect(new Set([...retried, ...result.retries.map((r) => r.reason)])).toEqual(new Set(['503']));
+    expect(readText(out)).toBe(written(...after));
+
+    child.kill('SIGTERM');
+    const [code, signal] = await once(child, 'exit');
+    expect([code, signal]).toEqual([143, null]);
+    child = undefined;
+  });
+});
