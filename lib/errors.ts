@@ -11,10 +11,10 @@ export type IdreconErrorCode =
   | 'INPUT_MISSING_COLUMN' // a required column is not among the headers
   | 'INPUT_AMBIGUOUS_COLUMN' // two headers claim the same field
   | 'INPUT_AMBIGUOUS_HEX' // bare 32-hex-digit GUID without --hex-order
-  | 'INPUT_VALUE' // a value given on the command line is not understood
+  | 'INPUT_VALUE' // a value (on the command line, or a file it names) is not understood
   | 'OUTPUT_WRITE' // an output file could not be written
   | 'GATE_FAILED' // --fail-on matched rows
-  | 'AUTH_FAILED' // the token endpoint refused the app's credentials
+  | 'AUTH_FAILED' // no token: the credentials were refused, or the login endpoint was unreachable
   | 'GRAPH_ERROR' // Graph answered with an error, or kept failing after every retry
   | 'SERVER_START'; // the local tenant could not listen (port taken, bad address)
 

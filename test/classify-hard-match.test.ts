@@ -60,3 +60,23 @@ test('a quarantined duplicate that carries an on-prem anchor is hard-matched, no
     `),
   );
 });
+
+test('an anchor on a cloud row with no UPN still means hard match (the row itself is invalid)', async () => {
+  const r = await reconcileInline(
+    csv(`
+      UserPrincipalName,ObjectGUID
+      jo@contoso.com,${G[1].guid}
+    `),
+    csv(`
+      id,userPrincipalName,onPremisesImmutableId
+      c1,,${G[1].id}
+    `),
+  );
+  expect(project(r.reconciliation, ['upn', 'status', 'reason', 'entra_connect', 'hard_match_upn', 'cloud_line'])).toBe(
+    csv(`
+      upn,status,reason,entra_connect,hard_match_upn,cloud_line
+      jo@contoso.com,onprem-only,anchor-under-other-upn,hard-match,,
+      ,invalid,empty-upn,unknown,,2
+    `),
+  );
+});

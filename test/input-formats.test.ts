@@ -91,3 +91,10 @@ test('columns can be named on the command line', async () => {
   );
   expect(project(r.reconciliation, ['upn', 'status', 'cloud_object_id'])).toBe('upn,status,cloud_object_id\ndoe@contoso.com,match,c1\n');
 });
+
+test('blank and space-only lines before the header neither become the header nor decide the delimiter', async () => {
+  const onprem = `\r\n   \r\n;;\r\nUserPrincipalName;ObjectGUID\r\ndoe@contoso.com;${G[1].guid}\r\n`;
+  const r = await reconcileInline(onprem, CLOUD);
+  expect(project(r.reconciliation, ['upn', 'status', 'onprem_line'])).toBe('upn,status,onprem_line\ndoe@contoso.com,match,5\nroe@contoso.com,cloud-only,\n');
+  expect(r.summary.inputs).toMatchObject({ onprem: { rows: 1, blank_rows: 3, delimiter: ';' } });
+});

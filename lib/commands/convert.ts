@@ -7,7 +7,7 @@ import type { Command } from '../options';
 const USAGE = `Converts GUID source anchors between every spelling export tools use, and recognises Okta ids.
 
 Usage:
-  idrecon convert [options] <value>...
+  idrecon convert [options] <values...>
 
 Each value may be a GUID (74aa7831-ac60-4c6c-bcf0-3c42b310baea, braces allowed), an ImmutableID
 (Base64, MXiqdGCsbEy88DxCsxC66g==), csvde hex (X'3178aa74...'), an ldifde line

@@ -132,20 +132,21 @@ export function* classify(onprem: readonly OnpremRecord[], cloud: readonly Cloud
   });
   const joined = new Uint8Array(cloud.length);
 
-  const row = (status: Status, reason: string, on: OnpremRecord | undefined, cl: CloudRecord | undefined, relatedUpn = '', hardMatchUpn = ''): ReconRow => ({
+  /** `hardMatch`: the other cloud user that carries an on-prem row's anchor. */
+  const row = (status: Status, reason: string, on: OnpremRecord | undefined, cl: CloudRecord | undefined, relatedUpn = '', hardMatch?: CloudRecord): ReconRow => ({
     upn: on ? on.upn : cl!.upn,
     status,
     reason,
-    entraConnect: entraConnectOutcome(status, reason, opts, hardMatchUpn !== '' || (!on && relatedUpn !== '')),
+    entraConnect: entraConnectOutcome(status, reason, opts, hardMatch !== undefined || (!on && relatedUpn !== '')),
     onprem: on,
     cloud: cl,
     relatedUpn,
-    hardMatchUpn,
+    hardMatchUpn: hardMatch?.upn ?? '',
   });
-  /** The UPN of a cloud user other than `own` that carries this ImmutableID, or ''. */
-  const otherHolder = (immutableId: string, own: CloudRecord | undefined): string => {
+  /** A cloud user other than `own` that carries this ImmutableID. */
+  const otherHolder = (immutableId: string, own: CloudRecord | undefined): CloudRecord | undefined => {
     const i = cloudByImmutableId.first.get(immutableId);
-    return i === undefined || cloud[i] === own ? '' : cloud[i].upn;
+    return i === undefined || cloud[i] === own ? undefined : cloud[i];
   };
   const duplicateReason = (key: string): string | undefined => {
     if (onByUpn.repeated.has(key)) return 'duplicate-upn-onprem';
@@ -180,7 +181,7 @@ export function* classify(onprem: readonly OnpremRecord[], cloud: readonly Cloud
       yield comparePair(on, cl, expected);
     } else {
       const holder = otherHolder(expected, undefined);
-      if (holder) yield row('onprem-only', 'anchor-under-other-upn', on, undefined, holder, holder);
+      if (holder) yield row('onprem-only', 'anchor-under-other-upn', on, undefined, holder.upn, holder);
       else yield row('onprem-only', 'will-create', on, undefined);
     }
   }

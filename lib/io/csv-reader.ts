@@ -59,7 +59,7 @@ async function sniff(file: string, opts: CsvReadOptions): Promise<Sniffed> {
   const [first = '', ...rest] = new TextDecoder(encoding).decode(sample).split(/\r?\n/, 50);
   const typeLine = isTypeLine(first);
   // Blank rows are skipped before the header as after it, so they must not decide the delimiter.
-  const header = [...(typeLine ? [] : [first]), ...rest].find((l) => l.trim() !== '') ?? '';
+  const header = [...(typeLine ? [] : [first]), ...rest].find((l) => !isBlank(l.replace(/"/g, '').split(/[,;\t]/))) ?? '';
   return { encoding, delimiter: opts.delimiter === 'auto' ? sniffDelimiter(header) : opts.delimiter, typeLine };
 }
 
@@ -75,6 +75,11 @@ function detectEncoding(sample: Buffer, file: string): Exclude<Encoding, 'auto'>
     );
   }
   return 'utf-8';
+}
+
+/** A row of empty or space-only fields (a blank line, or Excel's `,,,`) carries no data. */
+function isBlank(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '');
 }
 
 function isTypeLine(s: string): boolean {
@@ -186,7 +191,8 @@ function quotingError(err: CsvError, file: string, recordLine: number, extraLine
 
 /**
  * Streams the records of a CSV file, header first, each with the line it starts on. Skips the
- * #TYPE line, and blank lines and rows whose every field is empty (counted in `stats.blankRows`).
+ * #TYPE line, and blank lines and rows whose every field is empty or spaces (counted in
+ * `stats.blankRows`).
  * `stats` is filled in as soon as the file is opened.
  */
 export async function* readCsv(file: string, opts: CsvReadOptions, stats?: Partial<CsvStats>): AsyncGenerator<CsvRecord> {
@@ -205,7 +211,7 @@ export async function* readCsv(file: string, opts: CsvReadOptions, stats?: Parti
       const { breaks, crlf } = lineBreaksIn(record);
       line += breaks + 1;
       extraLines += crlf;
-      if (record.every((f) => f === '')) {
+      if (isBlank(record)) {
         if (stats) stats.blankRows = (stats.blankRows ?? 0) + 1;
         continue;
       }

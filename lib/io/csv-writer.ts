@@ -55,7 +55,13 @@ export class AtomicFile {
   }
 
   async abort(): Promise<void> {
-    this.stream.destroy();
+    // The file is created when the stream opens, which may still be under way: wait for it to
+    // close, or the unlink below runs first and the temporary file is left behind.
+    if (!this.stream.closed) {
+      const closed = once(this.stream, 'close').catch(() => undefined);
+      this.stream.destroy();
+      await closed;
+    }
     await unlink(this.temp).catch(() => undefined);
     pendingTempFiles.delete(this.temp);
   }
