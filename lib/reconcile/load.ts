@@ -4,10 +4,10 @@
  */
 import { type CloudCells, type OnpremCells, type OnpremOptions, type RowShape, cloudRecord, onpremRecord } from '../core/records';
 import type { CloudRecord, OnpremRecord } from '../core/classify';
-import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
-import { type CsvReadOptions, type CsvStats, readCsv } from '../io/csv-reader';
-import { IdreconError } from '../errors';
+import type { ColumnSpec } from '../io/columns';
+import type { CsvReadOptions, CsvStats } from '../io/csv-reader';
 import type { Progress } from '../io/progress';
+import { readTable } from '../io/table';
 
 export type OnpremField = 'upn' | 'objectGuid' | 'consistencyGuid';
 export type CloudField = 'upn' | 'objectId' | 'immutableId' | 'syncEnabled';
@@ -55,14 +55,7 @@ async function loadTable<F extends string, R>(
 ): Promise<Loaded<R>> {
   const stats: Partial<CsvStats> = {};
   const records: R[] = [];
-  let header: string[] | undefined;
-  let columns: ColumnIndexes<F> | undefined;
-  for await (const { line, fields } of readCsv(file, read, stats)) {
-    if (!header || !columns) {
-      header = fields.map((f) => f.trim());
-      columns = resolveColumns(header, specs, explicit, { file, line });
-      continue;
-    }
+  for await (const { line, fields, header, columns } of readTable(file, read, specs, explicit, stats)) {
     const cells: Partial<Record<F, { column: string; value: string }>> = {};
     for (const spec of specs) {
       const i = columns[spec.field];
@@ -72,7 +65,6 @@ async function loadTable<F extends string, R>(
     records.push(build(cells, shape));
     progress.tick(file, records.length);
   }
-  if (!header) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected a CSV export with column names on the first line', { file });
   return { file, records, stats: stats as CsvStats };
 }
 

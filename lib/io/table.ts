@@ -1,0 +1,37 @@
+/**
+ * A CSV file as a table: the header checked once against the columns a command needs, then each
+ * data row with a way to read those columns by name.
+ */
+import { IdreconError } from '../errors';
+import { type ColumnIndexes, type ColumnSpec, resolveColumns } from './columns';
+import { type CsvReadOptions, type CsvStats, readCsv } from './csv-reader';
+
+export interface TableRow<F extends string> {
+  line: number;
+  fields: string[];
+  header: readonly string[];
+  columns: ColumnIndexes<F>;
+  /** The cell of a column, '' when the column is absent or the row is short. */
+  cell(field: F): string;
+}
+
+export async function* readTable<F extends string>(
+  file: string,
+  read: CsvReadOptions,
+  specs: readonly ColumnSpec<F>[],
+  explicit: Partial<Record<F, string>> = {},
+  stats?: Partial<CsvStats>,
+): AsyncGenerator<TableRow<F>> {
+  let header: string[] | undefined;
+  let columns: ColumnIndexes<F> | undefined;
+  for await (const { line, fields } of readCsv(file, read, stats)) {
+    if (!header || !columns) {
+      header = fields.map((f) => f.trim());
+      columns = resolveColumns(header, specs, explicit, { file, line });
+      continue;
+    }
+    const at = columns;
+    yield { line, fields, header, columns, cell: (f: F) => (at[f] === undefined ? '' : (fields[at[f]!] ?? '')) };
+  }
+  if (!header) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected a CSV export with column names on the first line', { file });
+}
