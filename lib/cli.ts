@@ -7,13 +7,14 @@ import { unlinkSync } from 'node:fs';
 import yargs from 'yargs';
 import { convert } from './commands/convert';
 import { exportCommand } from './commands/export-cloud';
+import { plan } from './commands/plan';
 import { reconcile } from './commands/reconcile';
 import { tenantCommand } from './commands/tenant-serve';
 import { EXIT, IdreconError, exitCodeFor, formatError } from './errors';
 import { pendingTempFiles } from './io/csv-writer';
 import { type Command, type CommandIo, parseArgs } from './options';
 
-const COMMANDS: Command<any>[] = [reconcile, convert, exportCommand, tenantCommand];
+const COMMANDS: Command<any>[] = [reconcile, plan, convert, exportCommand, tenantCommand];
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -6,6 +6,7 @@ import { IdreconError } from '../errors';
 import { AtomicFile, CsvWriter } from '../io/csv-writer';
 import { Progress } from '../io/progress';
 import { type Command, listOf } from '../options';
+import { PLAN_OPTIONS, PlanArgs, planSummary, writePlan } from '../plan/write';
 import { loadCloud, loadOnprem } from '../reconcile/load';
 import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, reconciliationFields, rejectFields, summaryTable } from '../reconcile/report';
 
@@ -20,7 +21,8 @@ with file, line, column and why) and DIR/summary.json, and prints the summary. F
 when complete. Exit codes: 0 done, 2 bad usage or unreadable input, 3 --fail-on matched, 1 bug.
 See docs/reconcile.md and docs/statuses.md.`;
 
-const Args = z.object({
+const Args = PlanArgs.extend({
+  plan: z.boolean().default(false),
   onprem: z.string({ error: 'expected a file name' }),
   cloud: z.string({ error: 'expected a file name' }),
   out: z.string({ error: 'expected a folder name' }),
@@ -66,6 +68,8 @@ export const reconcile: Command<Args> = {
     'cloud-id-column': column('cloud object id column, if not id / ObjectId'),
     'cloud-immutable-id-column': column('cloud ImmutableID column, if not onPremisesImmutableId / ImmutableId'),
     'cloud-sync-column': column('cloud onPremisesSyncEnabled column'),
+    plan: { type: 'boolean', describe: 'also write DIR/plan.csv, as idrecon plan would (takes the plan options below)' },
+    ...PLAN_OPTIONS,
   },
   schema: Args,
   async run(args, io) {
@@ -118,6 +122,10 @@ export const reconcile: Command<Args> = {
     } catch (err) {
       await Promise.all(outputs.map((out) => out.abort()));
       throw err;
+    }
+    if (args.plan) {
+      const planFile = join(args.out, 'plan.csv');
+      io.stdout.write(planSummary(await writePlan(join(args.out, 'reconciliation.csv'), planFile, args), planFile));
     }
     if (gated > 0) {
       throw new IdreconError('GATE_FAILED', `${gated} rows have a status named in --fail-on (${args.failOn.join(',')}); see ${join(args.out, 'reconciliation.csv')}`);

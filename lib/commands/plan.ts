@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { IdreconError } from '../errors';
+import type { Command, CommandIo } from '../options';
+import { countPlan, readPlan } from '../plan/read';
+import { PLAN_OPTIONS, PlanArgs, planSummary, writePlan } from '../plan/write';
+
+const USAGE = `Turns a reconciliation into a remediation plan for a change board to approve in a spreadsheet,
+or checks a plan that came back.
+
+Usage:
+  idrecon plan --reconciliation DIR/reconciliation.csv --out plan.csv (--domains domains.csv | --federated-domains LIST [--initial-domain DOMAIN]) [options]
+  idrecon plan verify plan.csv
+
+One row per proposed change: set-immutable-id, clear-immutable-id (with --clear-instead-of-set),
+or review (never applied; 'why' says what a person must decide). Approve a row by writing yes in
+its approve column; every other cell is covered by row_hash, so an edited row is caught and never
+applied. The file is written for Excel (UTF-8 with BOM, CRLF, values a spreadsheet would turn into
+formulas, numbers or dates kept as text) and reads back after a spreadsheet saved it.
+'plan verify' counts approved, unapproved, edited and malformed rows; it exits 0 only when no
+approved row was edited and no row is malformed, else 3. See docs/plan.md.`;
+
+const Args = PlanArgs.extend({
+  verify: z.enum(['verify'], { error: "expected 'verify' (idrecon plan verify FILE) or no word at all" }).optional(),
+  file: z.string().optional(),
+  reconciliation: z.string().optional(),
+  out: z.string().optional(),
+});
+type Args = z.infer<typeof Args>;
+
+async function verify(file: string, io: CommandIo): Promise<number> {
+  const plan = await readPlan(file);
+  const c = countPlan(plan);
+  const lines = [
+    `plan ${plan.planId} (${file}): ${c.rows} rows`,
+    `  approved and intact  ${c.approved}`,
+    `  not approved         ${c.unapproved}`,
+    `  edited               ${c.edited}${c.approvedEdited ? ` (${c.approvedEdited} of them approved)` : ''}`,
+    `  malformed            ${c.malformed}`,
+    ...plan.rows.filter((r) => r.state !== 'intact').map((r) => `  line ${r.line} (row ${r.row}, ${r.proposal.upn}): ${r.state}: ${r.problem}`),
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+  if (c.approvedEdited || c.malformed) {
+    throw new IdreconError(
+      'GATE_FAILED',
+      `${c.approvedEdited} approved rows were edited and ${c.malformed} rows are malformed: they will not be applied; re-create the plan or fix the rows named above`,
+      { file },
+    );
+  }
+  return 0;
+}
+
+export const plan: Command<Args> = {
+  name: 'plan',
+  positionals: '[verify] [file]',
+  summary: 'write a remediation plan to approve in a spreadsheet, or verify one (plan verify FILE)',
+  usage: USAGE,
+  options: {
+    reconciliation: { type: 'string', describe: 'reconciliation.csv written by idrecon reconcile' },
+    out: { type: 'string', describe: 'plan CSV to write' },
+    ...PLAN_OPTIONS,
+  },
+  schema: Args,
+  async run(args, io) {
+    if (args.verify) {
+      if (!args.file) throw new IdreconError('USAGE', '<file>: expected the plan to verify, got nothing');
+      return verify(args.file, io);
+    }
+    if (!args.reconciliation) throw new IdreconError('USAGE', '--reconciliation: expected a file name, got nothing');
+    if (!args.out) throw new IdreconError('USAGE', '--out: expected a file name, got nothing');
+    io.stdout.write(planSummary(await writePlan(args.reconciliation, args.out, args), args.out));
+    return 0;
+  },
+};

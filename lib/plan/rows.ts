@@ -1,0 +1,198 @@
+/**
+ * From a reconciliation row to a proposed change: the smallest safe action, and one sentence an
+ * approver can judge it by. Pure; docs/plan.md lists every action and why it is chosen.
+ */
+import { rowHash } from './hash';
+
+export type Action = 'set-immutable-id' | 'clear-immutable-id' | 'review';
+
+/** The reconciliation fields a plan is made from (columns of reconciliation.csv). */
+export interface ReconciliationRow {
+  line: number;
+  upn: string;
+  status: string;
+  reason: string;
+  hardMatchUpn: string;
+  expectedImmutableId: string;
+  cloudImmutableId: string;
+  anchorAttribute: string;
+  cloudUpn: string;
+  cloudObjectId: string;
+  cloudSyncEnabled: string;
+  relatedUpn: string;
+}
+
+export interface OktaAppUser {
+  id: string;
+  externalId: string;
+}
+
+export interface PlanContext {
+  federatedDomains: ReadonlySet<string>;
+  initialDomain: string | undefined;
+  clearInsteadOfSet: boolean;
+  /** Okta app users by lower-cased user name, when an Okta export was given. */
+  okta: ReadonlyMap<string, OktaAppUser> | undefined;
+}
+
+/** A plan row before it is numbered and hashed. */
+export interface Proposal {
+  upn: string;
+  currentUpn: string;
+  cloudObjectId: string;
+  status: string;
+  reason: string;
+  action: Action;
+  currentImmutableId: string;
+  targetImmutableId: string;
+  upnFlip: '' | 'yes' | 'no';
+  stagingUpn: string;
+  why: string;
+}
+
+export const PLAN_COLUMNS = [
+  'plan_id',
+  'row',
+  'upn',
+  'current_upn',
+  'cloud_object_id',
+  'status',
+  'reason',
+  'action',
+  'current_immutable_id',
+  'target_immutable_id',
+  'upn_flip',
+  'staging_upn',
+  'why',
+  'approve',
+  'row_hash',
+] as const;
+
+export type PlanColumn = (typeof PLAN_COLUMNS)[number];
+
+/** The fields row_hash covers: all but `why` (wording may be improved) and `approve`. */
+export function hashedFields(planId: string, row: number, p: Omit<Proposal, 'why'>): string[] {
+  return [planId, String(row), p.upn, p.currentUpn, p.cloudObjectId, p.status, p.reason, p.action, p.currentImmutableId, p.targetImmutableId, p.upnFlip, p.stagingUpn];
+}
+
+export function planRowFields(planId: string, row: number, p: Proposal): Record<PlanColumn, string> {
+  const hashed = hashedFields(planId, row, p);
+  return {
+    plan_id: planId,
+    row: String(row),
+    upn: p.upn,
+    current_upn: p.currentUpn,
+    cloud_object_id: p.cloudObjectId,
+    status: p.status,
+    reason: p.reason,
+    action: p.action,
+    current_immutable_id: p.currentImmutableId,
+    target_immutable_id: p.targetImmutableId,
+    upn_flip: p.upnFlip,
+    staging_upn: p.stagingUpn,
+    why: p.why,
+    approve: '',
+    row_hash: rowHash(planId, hashed.slice(1)),
+  };
+}
+
+const SETTABLE: Record<string, string> = {
+  missing: 'The cloud user has no ImmutableID',
+  'okta-anchored/okta-appuser-id': "The cloud user's ImmutableID is an Okta app user id, which Entra Connect cannot match",
+  'okta-anchored/okta-user-id': "The cloud user's ImmutableID is an Okta user id, which Entra Connect cannot match",
+  'mismatch/byte-order': 'The ImmutableID was converted with the wrong byte order',
+  'mismatch/unknown-object': "The ImmutableID belongs to no AD object in the export (a deleted or re-created account)",
+};
+
+const REVIEW: Record<string, string> = {
+  'mismatch/other-anchor-attribute':
+    'The ImmutableID comes from the other GUID attribute: decide which attribute Entra Connect uses as source anchor before changing anything',
+  'mismatch/anchor-of-other-user': 'The ImmutableID is the anchor of another on-prem user ({related}): find out which account belongs to whom',
+  'mismatch/not-guid': 'The ImmutableID is not GUID-based (another IdP or a custom anchor): decide whether the anchor changes',
+  'onprem-only/anchor-under-other-upn': 'The cloud user {related} carries this user\'s anchor under another UPN: decide whether it is the same person (rename) or a conflict',
+  'cloud-only/quarantined-duplicate': 'A quarantined duplicate Entra Connect created earlier: merge or delete it by hand',
+  duplicate: 'The UPN or anchor is not unique in the exports: fix the duplicate in AD or the tenant first',
+  invalid: 'The export row could not be used (see rejects.csv): fix the export and reconcile again',
+};
+
+function reviewWhy(r: ReconciliationRow): string {
+  const text = REVIEW[`${r.status}/${r.reason}`] ?? REVIEW[r.status];
+  return `${text.replace('{related}', r.relatedUpn)}.`;
+}
+
+function domainOf(upn: string): string {
+  return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
+}
+
+function review(r: ReconciliationRow, why: string): Proposal {
+  return {
+    upn: r.upn,
+    currentUpn: r.cloudUpn,
+    cloudObjectId: r.cloudObjectId,
+    status: r.status,
+    reason: r.reason,
+    action: 'review',
+    currentImmutableId: r.cloudImmutableId,
+    targetImmutableId: r.expectedImmutableId,
+    upnFlip: '',
+    stagingUpn: '',
+    why,
+  };
+}
+
+const HARD_MATCH = ' so that Entra Connect hard-matches the on-prem user';
+
+function write(r: ReconciliationRow, ctx: PlanContext, target: string, because: string, purpose = HARD_MATCH): Proposal {
+  const action: Action = ctx.clearInsteadOfSet ? 'clear-immutable-id' : 'set-immutable-id';
+  const federated = ctx.federatedDomains.has(domainOf(r.cloudUpn));
+  const stagingUpn = federated && ctx.initialDomain ? `${r.cloudUpn.slice(0, r.cloudUpn.lastIndexOf('@'))}@${ctx.initialDomain}` : '';
+  const change = ctx.clearInsteadOfSet
+    ? 'clear it so that Entra Connect stamps the anchor itself when it matches the user'
+    : `set it to ${target}${purpose}`;
+  const flip = federated
+    ? ` The UPN is in the federated domain ${domainOf(r.cloudUpn)}, where Graph refuses a new ImmutableID: the UPN is moved to ${stagingUpn}, the ImmutableID changed, and the UPN moved back.`
+    : '';
+  return {
+    upn: r.upn,
+    currentUpn: r.cloudUpn,
+    cloudObjectId: r.cloudObjectId,
+    status: r.status,
+    reason: r.reason,
+    action,
+    currentImmutableId: r.cloudImmutableId,
+    targetImmutableId: ctx.clearInsteadOfSet ? '' : target,
+    upnFlip: federated ? 'yes' : 'no',
+    stagingUpn,
+    why: `${because}: ${change}.${flip}`,
+  };
+}
+
+/** The proposal for one reconciliation row, or undefined when nothing needs doing. */
+export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | undefined {
+  const key = r.reason ? `${r.status}/${r.reason}` : r.status;
+  const okta = ctx.okta?.get((r.cloudUpn || r.upn).toLowerCase());
+  if (okta?.externalId && r.expectedImmutableId && okta.externalId !== r.expectedImmutableId) {
+    return review(
+      r,
+      `Okta's externalId for this user is ${okta.externalId} but the on-prem anchor gives ${r.expectedImmutableId}: Okta provisioning would stamp its value again; correct the Okta profile first.`,
+    );
+  }
+  if (SETTABLE[key]) {
+    if (r.cloudSyncEnabled === 'true') return review(r, 'The cloud user is synchronised from on-prem now (onPremisesSyncEnabled), so Graph refuses the change: fix it at the source.');
+    if (r.hardMatchUpn) {
+      return review(r, `The cloud user ${r.hardMatchUpn} already carries this user's anchor, and ImmutableIDs are unique: decide which cloud account belongs to the user.`);
+    }
+    return write(r, ctx, r.expectedImmutableId, SETTABLE[key]);
+  }
+  if (key === 'cloud-only/unanchored' && okta) {
+    return oktaOnly(r, ctx, okta);
+  }
+  if (REVIEW[key] || r.status === 'duplicate' || r.status === 'invalid') return review(r, reviewWhy(r));
+  return undefined;
+}
+
+/** Okta's documented anchor for users with no AD account is their Okta app user id. */
+function oktaOnly(r: ReconciliationRow, ctx: PlanContext, okta: OktaAppUser): Proposal {
+  const because = 'The user has no AD account and Okta provisions it';
+  return write(r, { ...ctx, clearInsteadOfSet: false }, okta.id, because, ", Okta's app user id, as Okta documents for users with no AD source");
+}

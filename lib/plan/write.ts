@@ -1,0 +1,105 @@
+/**
+ * Writing a plan from a reconciliation, shared by 'idrecon plan' and 'idrecon reconcile --plan',
+ * with the options both accept.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Options } from 'yargs';
+import { z } from 'zod';
+import { IdreconError } from '../errors';
+import { CsvWriter } from '../io/csv-writer';
+import { protectCell } from './excel';
+import { type Domains, readDomains, readOktaAppUsers, readReconciliation } from './inputs';
+import { type Action, PLAN_COLUMNS, type PlanContext, planRowFields, propose } from './rows';
+
+export const PLAN_OPTIONS: Record<string, Options> = {
+  domains: { type: 'string', describe: 'domains export (idrecon export cloud --domains-out): which are federated, which is initial' },
+  'federated-domains': { type: 'string', describe: "federated domains, comma-separated ('none' if none), instead of --domains" },
+  'initial-domain': { type: 'string', describe: 'the tenant\'s initial domain (x.onmicrosoft.com), with --federated-domains' },
+  'clear-instead-of-set': { type: 'boolean', describe: 'propose clearing the ImmutableID (Entra Connect stamps it) instead of setting it' },
+  okta: { type: 'string', describe: 'Okta app users export (id, userName, externalId)' },
+  'plan-id': { type: 'string', describe: 'id of the plan, e.g. the change ticket (default: plan-DATE-TIME-random)' },
+};
+
+export const PlanArgs = z.object({
+  domains: z.string().optional(),
+  federatedDomains: z.string().optional(),
+  initialDomain: z.string().optional(),
+  clearInsteadOfSet: z.boolean().default(false),
+  okta: z.string().optional(),
+  planId: z.string().regex(/^[\w.-]+$/, { error: 'expected letters, digits, dots, dashes or underscores' }).optional(),
+});
+export type PlanArgs = z.infer<typeof PlanArgs>;
+
+function newPlanId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `plan-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+async function domainsFrom(args: PlanArgs): Promise<Domains> {
+  if (args.domains) return readDomains(args.domains);
+  if (args.federatedDomains === undefined) {
+    throw new IdreconError(
+      'USAGE',
+      "a plan needs to know which domains are federated: expected --domains domains.csv (from idrecon export cloud --domains-out) or --federated-domains LIST ('none' if none)",
+    );
+  }
+  const names = args.federatedDomains.split(',').map((d) => d.trim().toLowerCase());
+  return { federated: new Set(names.filter((d) => d && d !== 'none')), initial: args.initialDomain?.toLowerCase() };
+}
+
+export interface PlanResult {
+  planId: string;
+  rows: number;
+  actions: Record<Action, number>;
+  upnFlips: number;
+}
+
+/** Writes the plan for a reconciliation; used by 'plan' and 'reconcile --plan'. */
+export async function writePlan(reconciliation: string, out: string, args: PlanArgs, now = new Date()): Promise<PlanResult> {
+  const domains = await domainsFrom(args);
+  const ctx: PlanContext = {
+    federatedDomains: domains.federated,
+    initialDomain: domains.initial,
+    clearInsteadOfSet: args.clearInsteadOfSet,
+    okta: args.okta ? await readOktaAppUsers(args.okta) : undefined,
+  };
+  const planId = args.planId ?? newPlanId(now);
+  const writer = new CsvWriter(out, PLAN_COLUMNS);
+  const result: PlanResult = { planId, rows: 0, actions: { 'set-immutable-id': 0, 'clear-immutable-id': 0, review: 0 }, upnFlips: 0 };
+  try {
+    for await (const r of readReconciliation(reconciliation)) {
+      const proposal = propose(r, ctx);
+      if (!proposal) continue;
+      if (proposal.upnFlip === 'yes' && !proposal.stagingUpn) {
+        throw new IdreconError(
+          'USAGE',
+          `${proposal.currentUpn} is in a federated domain, so its UPN must be moved to the initial domain for the change: expected --initial-domain (x.onmicrosoft.com) or a --domains file that names it`,
+          { file: reconciliation, line: r.line },
+        );
+      }
+      result.rows++;
+      result.actions[proposal.action]++;
+      if (proposal.upnFlip === 'yes') result.upnFlips++;
+      const fields = planRowFields(planId, result.rows, proposal);
+      await writer.row(PLAN_COLUMNS.map((c) => (c === 'row' ? fields[c] : protectCell(fields[c]))));
+    }
+    await writer.commit();
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  return result;
+}
+
+export function planSummary(r: PlanResult, out: string): string {
+  const a = r.actions;
+  return (
+    `plan ${r.planId}: ${r.rows} rows in ${out}\n` +
+    `  set-immutable-id    ${a['set-immutable-id']}${r.upnFlips ? ` (${r.upnFlips} with a UPN move: federated domain)` : ''}\n` +
+    `  clear-immutable-id  ${a['clear-immutable-id']}\n` +
+    `  review              ${a.review} (never applied)\n` +
+    'Approve rows by writing yes in the approve column; check the file with: idrecon plan verify ' +
+    `${out}\n`
+  );
+}
+
