@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { IdreconError } from '../errors';
-import { PUBLIC_LOGIN_URL } from '../graph/auth';
 import { realClock } from '../graph/clock';
-import { PUBLIC_GRAPH_URL } from '../graph/client';
 import { exportCloud } from '../graph/export';
+import { SIGN_IN_OPTIONS, SignInArgs, credentialsFrom } from '../graph/signin-options';
 import { Progress } from '../io/progress';
 import type { Command } from '../options';
 
@@ -22,18 +20,10 @@ the export goes on from the page that failed. The file appears only when complet
 To rehearse against the local tenant of 'idrecon tenant serve', pass --graph-url and --login-url
 with the URL it prints: docs/tenant.md. Exit codes: 0 done, 2 bad usage, 4 sign-in or Graph failed.`;
 
-const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
-
-const Args = z.object({
+const Args = SignInArgs.extend({
   what: z.enum(['cloud'], { error: "expected 'cloud' (idrecon export cloud)" }),
   out: z.string({ error: 'expected a file name' }),
   domainsOut: z.string().optional(),
-  tenantId: z.string({ error: 'expected the directory (tenant) id or a verified domain name' }).min(1),
-  clientId: z.string({ error: "expected the app registration's application (client) id" }).min(1),
-  clientSecretEnv: z.string().default('IDRECON_CLIENT_SECRET'),
-  certificate: z.string().optional(),
-  graphUrl: url.default(PUBLIC_GRAPH_URL),
-  loginUrl: url.default(PUBLIC_LOGIN_URL),
   pageSize: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 999' }).max(999, { error: 'expected 1 to 999' }).default(999),
   maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
 });
@@ -47,25 +37,16 @@ export const exportCommand: Command<Args> = {
   options: {
     out: { type: 'string', describe: 'cloud CSV to write (id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail)' },
     'domains-out': { type: 'string', describe: 'domains CSV to write (id,authenticationType,isInitial,isVerified)' },
-    'tenant-id': { type: 'string', describe: 'directory (tenant) id' },
-    'client-id': { type: 'string', describe: 'application (client) id of the app registration' },
-    'client-secret-env': { type: 'string', describe: 'environment variable holding the client secret (default IDRECON_CLIENT_SECRET)' },
-    certificate: { type: 'string', describe: 'PEM file with the private key and certificate, instead of a secret' },
-    'graph-url': { type: 'string', describe: `Graph endpoint (default ${PUBLIC_GRAPH_URL})` },
-    'login-url': { type: 'string', describe: `login endpoint (default ${PUBLIC_LOGIN_URL})` },
+    ...SIGN_IN_OPTIONS,
     'page-size': { type: 'number', describe: 'users per page, 1..999 (default 999)' },
     'max-retries': { type: 'number', describe: 'retries of one request before giving up (default 10)' },
   },
   schema: Args,
   async run(args, io) {
-    const clientSecret = args.certificate ? undefined : process.env[args.clientSecretEnv];
-    if (!args.certificate && !clientSecret) {
-      throw new IdreconError('USAGE', `no credential: set the client secret in the environment variable ${args.clientSecretEnv}, or give --certificate`);
-    }
     const progress = new Progress(io.stderr);
     const result = await exportCloud(
       {
-        credentials: { tenantId: args.tenantId, clientId: args.clientId, clientSecret, certificateFile: args.certificate, loginUrl: args.loginUrl },
+        credentials: credentialsFrom(args),
         graphUrl: args.graphUrl,
         out: args.out,
         domainsOut: args.domainsOut,

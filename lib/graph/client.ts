@@ -8,7 +8,7 @@ import { Client, type Context, GraphError, HTTPMessageHandler, type Middleware }
 import { IdreconError } from '../errors';
 import type { TokenSource } from './auth';
 import { type Clock, realClock } from './clock';
-import { LimitStep } from './limits';
+import { type Limit, LimitStep } from './limits';
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy, RetryStep } from './retry';
 
 export const PUBLIC_GRAPH_URL = 'https://graph.microsoft.com';
@@ -21,6 +21,9 @@ export interface GraphClientOptions {
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
   onRetry?: (e: RetryEvent) => void;
+  /** Writes allowed per window; Graph's default (3,000 per 150 s) unless the tenant has another. */
+  writeBudget?: Limit;
+  jitter?: () => number;
 }
 
 class AuthStep implements Middleware {
@@ -50,13 +53,13 @@ class AuthStep implements Middleware {
 export function createGraphClient(options: GraphClientOptions): Client {
   const origin = new URL(options.graphUrl).origin;
   const clock = options.clock ?? realClock;
-  const retry = new RetryStep({ ...DEFAULT_RETRY, ...options.retry }, clock, options.onRetry ?? (() => undefined));
+  const retry = new RetryStep({ ...DEFAULT_RETRY, ...options.retry }, clock, options.onRetry ?? (() => undefined), options.jitter);
   return Client.initWithMiddleware({
     baseUrl: `${origin}/`,
     defaultVersion: GRAPH_VERSION,
     // Retry outermost: each attempt asks MSAL for the token again (after minutes of Retry-After the
     // first one may be near expiry) and is paced again (every attempt spends budget at Graph).
-    middleware: [retry, new AuthStep(origin, options.tokens), new LimitStep(clock), new HTTPMessageHandler()],
+    middleware: [retry, new AuthStep(origin, options.tokens), new LimitStep(clock, options.writeBudget), new HTTPMessageHandler()],
   });
 }
 

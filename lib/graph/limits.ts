@@ -41,6 +41,29 @@ export class WindowLimiter {
   }
 }
 
+/**
+ * Writes spaced evenly at the budget's rate rather than spent in a burst at the start of each
+ * window: Graph counts in its own windows, which need not line up with ours, and an even pace
+ * never puts more than the budget into any window of Graph's. `share` keeps a margin below it.
+ */
+export class PacedLimiter {
+  private nextSlot = -Infinity;
+
+  constructor(
+    private readonly budget: Limit,
+    private readonly clock: Clock,
+    private readonly share = 0.99,
+  ) {}
+
+  async take(cost: number): Promise<void> {
+    const interval = (this.budget.windowMs / this.budget.limit / this.share) * cost;
+    const now = this.clock.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + interval;
+    if (slot > now) await this.clock.sleep(slot - now);
+  }
+}
+
 /** Graph's price list: a GET costs 2 units, 1 with $select; a write 1 unit and 1 write; a $batch the sum of its parts. */
 export function priceOf(method: string, url: string, body: unknown): { units: number; writes: number } {
   if (/\/\$batch(\?|$)/.test(url) && typeof body === 'string') {
@@ -60,11 +83,11 @@ export function priceOf(method: string, url: string, body: unknown): { units: nu
 export class LimitStep implements Middleware {
   private next: Middleware | undefined;
   private readonly units: WindowLimiter;
-  private readonly writes: WindowLimiter;
+  private readonly writes: PacedLimiter;
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, writeBudget: Limit = WRITE_LIMIT) {
     this.units = new WindowLimiter(RESOURCE_UNIT_LIMIT, clock);
-    this.writes = new WindowLimiter(WRITE_LIMIT, clock);
+    this.writes = new PacedLimiter(writeBudget, clock);
   }
 
   setNext(next: Middleware): void {

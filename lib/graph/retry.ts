@@ -55,13 +55,22 @@ export interface RetryEvent {
   url: string;
 }
 
+/** Spreads fallback waits over 50-100% of their length, so parallel requests do not retry in step. */
+export const defaultJitter = (): number => 0.5 + Math.random() / 2;
+
 export class RetryStep implements Middleware {
   private next: Middleware | undefined;
+  /**
+   * One back-off for every request of this client: a 429 means the app's budget is spent, so the
+   * other requests in flight wait out the same Retry-After instead of each earning their own 429.
+   */
+  private pausedUntil = 0;
 
   constructor(
     private readonly policy: RetryPolicy,
     private readonly clock: Clock,
     private readonly onRetry: (e: RetryEvent) => void,
+    private readonly jitter: () => number = defaultJitter,
   ) {}
 
   setNext(next: Middleware): void {
@@ -70,8 +79,12 @@ export class RetryStep implements Middleware {
 
   async execute(context: Context): Promise<void> {
     for (let retry = 0; ; retry++) {
+      const paused = this.pausedUntil - this.clock.now();
+      if (paused > 0) await this.clock.sleep(paused);
       const outcome = await this.attempt(context);
-      const wait = retryDelay(outcome, retry, this.policy, this.clock.now());
+      const told = 'status' in outcome && parseRetryAfter(outcome.retryAfter, this.clock.now()) !== undefined;
+      const delay = retryDelay(outcome, retry, this.policy, this.clock.now());
+      const wait = delay === undefined || told ? delay : Math.round(delay * this.jitter());
       if (wait === undefined) {
         // The SDK keeps only the message of what a middleware throws, so the cause goes into it.
         if ('networkError' in outcome) {
@@ -82,7 +95,9 @@ export class RetryStep implements Middleware {
       }
       const reason = 'status' in outcome ? String(outcome.status) : `network (${describe(outcome.networkError)})`;
       this.onRetry({ retry: retry + 1, reason, waitMs: wait, url: String(context.request) });
-      await this.clock.sleep(wait);
+      // A 429's wait becomes the shared pause, served at the top of the loop by this request and the others alike.
+      if ('status' in outcome && outcome.status === 429) this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + wait);
+      else await this.clock.sleep(wait);
     }
   }
 

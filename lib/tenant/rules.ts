@@ -82,7 +82,11 @@ function checkImmutableId(dir: DirectoryView, user: CloudUser, immutableId: stri
     const holder = dir.findByImmutableId(immutableId);
     if (holder && holder !== user) return conflict('onPremisesImmutableId');
   }
-  if (immutableId !== user.onPremisesImmutableId && dir.domain(upnDomain(upn))?.authenticationType === 'Federated') {
+  // Refused only while the user is federated before and after this PATCH: moving the UPN to a
+  // managed domain in the same request is allowed, and so is moving it back from one (Microsoft's
+  // own example sets the ImmutableID and restores the federated UPN in one PATCH).
+  const federated = (name: string) => dir.domain(upnDomain(name))?.authenticationType === 'Federated';
+  if (immutableId !== user.onPremisesImmutableId && federated(user.userPrincipalName) && federated(upn)) {
     return fault(400, 'Request_BadRequest', FEDERATED_MESSAGE);
   }
   return undefined;

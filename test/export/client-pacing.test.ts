@@ -1,4 +1,5 @@
-import { RESOURCE_UNIT_LIMIT, WRITE_LIMIT, WindowLimiter, priceOf } from '../../lib/graph/limits';
+import { PacedLimiter, RESOURCE_UNIT_LIMIT, WRITE_LIMIT, WindowLimiter, priceOf } from '../../lib/graph/limits';
+import { RetryStep } from '../../lib/graph/retry';
 import { fastClock } from '../tenant/harness';
 
 describe("the client's own pacing under Graph's budgets", () => {
@@ -26,5 +27,40 @@ describe("the client's own pacing under Graph's budgets", () => {
     await a.take(3_500);
     await b.take(3_500);
     expect(clock.slept).toEqual([]);
+  });
+});
+
+describe('apply-side pacing and back-off', () => {
+  it('spaces writes evenly just under the budget instead of spending it in a burst', async () => {
+    const clock = fastClock();
+    const writes = new PacedLimiter({ limit: 3_000, windowMs: 150_000 }, clock);
+    const at: number[] = [];
+    const start = clock.now();
+    for (let i = 0; i < 4; i++) {
+      await writes.take(1);
+      at.push(clock.now() - start);
+    }
+    // 150 s / 3,000 writes = 50 ms, kept at 99% of the budget: one write every 50.5 ms.
+    expect(at.map((t) => Math.round(t * 10) / 10)).toEqual([0, 50.5, 101, 151.5]);
+  });
+
+  it('makes every request of a client wait out a 429, not only the one that got it', async () => {
+    // Time stands still here, so the pause a 429 sets stays ahead of every later request.
+    const sleeps: number[] = [];
+    const clock = { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) };
+    const step = new RetryStep({ maxRetries: 2, fallbackDelayMs: 1_000, maxFallbackDelayMs: 1_000 }, clock, () => undefined, () => 1);
+    const answers = [429, 204, 204];
+    step.setNext({
+      execute: async (context) => {
+        const status = answers.shift()!;
+        context.response = new Response(null, { status, headers: status === 429 ? { 'Retry-After': '2.5' } : {} });
+      },
+      setNext: () => undefined,
+    });
+    await step.execute({ request: 'https://graph.microsoft.com/v1.0/users/a', options: {} } as never);
+    expect(sleeps).toEqual([2_500]);
+    await step.execute({ request: 'https://graph.microsoft.com/v1.0/users/b', options: {} } as never);
+    // b was never throttled itself, yet waits out the Retry-After a got.
+    expect(sleeps).toEqual([2_500, 2_500]);
   });
 });

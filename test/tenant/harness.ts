@@ -12,6 +12,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { type Credentials, msalTokens } from '../../lib/graph/auth';
 import type { Clock } from '../../lib/graph/clock';
 import { createGraphClient } from '../../lib/graph/client';
+import type { Limit } from '../../lib/graph/limits';
 import type { RetryEvent, RetryPolicy } from '../../lib/graph/retry';
 import { type LocalTenant, type TenantOptions, startTenant } from '../../lib/tenant/server';
 import { type CloudUser, loadUsers } from '../../lib/tenant/state';
@@ -66,10 +67,10 @@ export function credentials(tenant: LocalTenant, more: Partial<Credentials> = {}
 export async function client(
   tenant: LocalTenant,
   clock?: Clock,
-  more: { retry?: Partial<RetryPolicy>; onRetry?: (e: RetryEvent) => void; credentials?: Partial<Credentials> } = {},
+  more: { retry?: Partial<RetryPolicy>; onRetry?: (e: RetryEvent) => void; credentials?: Partial<Credentials>; writeBudget?: Limit } = {},
 ): Promise<Client> {
   const tokens = await msalTokens(credentials(tenant, more.credentials));
-  return createGraphClient({ graphUrl: tenant.url, tokens, clock, retry: more.retry, onRetry: more.onRetry });
+  return createGraphClient({ graphUrl: tenant.url, tokens, clock, retry: more.retry, onRetry: more.onRetry, writeBudget: more.writeBudget });
 }
 
 /** What the Graph client threw, as the fields a test compares. */

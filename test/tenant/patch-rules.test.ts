@@ -67,6 +67,13 @@ describe('PATCH /users/{id} follows Graph rules', () => {
     expect(user('a0000000-0000-4000-8000-000000000004')).toMatchObject({ userPrincipalName: 'fay@fabrikam.com', onPremisesImmutableId: 'x7FnE+BC9VW/QCi/w2Ex/w==' });
   });
 
+  it("allows it from a managed staging UPN in the PATCH that moves the UPN back (Microsoft's example)", async () => {
+    const graph = await client(tenant);
+    await graph.api('/users/fay@fabrikam.com').patch({ userPrincipalName: 'fay@contoso.onmicrosoft.com' });
+    await graph.api('/users/fay@contoso.onmicrosoft.com').patch({ onPremisesImmutableId: 'x7FnE+BC9VW/QCi/w2Ex/w==', userPrincipalName: 'fay@fabrikam.com' });
+    expect(user('a0000000-0000-4000-8000-000000000004')).toMatchObject({ userPrincipalName: 'fay@fabrikam.com', onPremisesImmutableId: 'x7FnE+BC9VW/QCi/w2Ex/w==' });
+  });
+
   it('refuses a UPN that is taken, with ObjectConflict on userPrincipalName', async () => {
     const graph = await client(tenant);
     const err = await graphError(graph.api('/users/alice@contoso.com').patch({ userPrincipalName: 'BOB@contoso.com' }));

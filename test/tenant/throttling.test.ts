@@ -3,6 +3,8 @@ import type { LocalTenant } from '../../lib/tenant/server';
 import { client, fastClock, seededUsers, serve } from './harness';
 
 const userId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+/** The client's own write pacing would shift the tenant's window; these tests are about the tenant's. */
+const UNPACED = { writeBudget: { limit: 1_000_000, windowMs: 1_000 } };
 
 describe('throttling like Graph identity limits', () => {
   let tenant: LocalTenant;
@@ -11,7 +13,7 @@ describe('throttling like Graph identity limits', () => {
   it('answers writes over the budget with 429, a fractional Retry-After and x-ms-throttle-information', async () => {
     const clock = fastClock();
     tenant = await serve({ users: seededUsers(10), throttle: { writes: { limit: 3, windowMs: 150_000 } } }, clock);
-    const graph = await client(tenant, clock, { retry: { maxRetries: 0 } });
+    const graph = await client(tenant, clock, { retry: { maxRetries: 0 }, ...UNPACED });
     for (const i of [1, 2, 3]) await graph.api(`/users/${userId(i)}`).patch({ displayName: `Renamed ${i}` });
     await clock.sleep(2_872);
     let headers: Headers | undefined;
@@ -30,7 +32,7 @@ describe('throttling like Graph identity limits', () => {
     const clock = fastClock();
     tenant = await serve({ users: seededUsers(10), throttle: { writes: { limit: 3, windowMs: 150_000 } } }, clock);
     const retries: RetryEvent[] = [];
-    const graph = await client(tenant, clock, { onRetry: (e) => retries.push(e) });
+    const graph = await client(tenant, clock, { onRetry: (e) => retries.push(e), ...UNPACED });
     for (const i of [1, 2, 3]) await graph.api(`/users/${userId(i)}`).patch({ displayName: `Renamed ${i}` });
     await clock.sleep(2_872);
     await graph.api(`/users/${userId(4)}`).patch({ displayName: 'Renamed 4' });
