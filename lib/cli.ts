@@ -5,16 +5,19 @@
  */
 import { unlinkSync } from 'node:fs';
 import yargs from 'yargs';
+import { apply } from './commands/apply';
 import { convert } from './commands/convert';
 import { exportCommand } from './commands/export-cloud';
 import { plan } from './commands/plan';
 import { reconcile } from './commands/reconcile';
+import { rollback } from './commands/rollback';
 import { tenantCommand } from './commands/tenant-serve';
 import { EXIT, IdreconError, exitCodeFor, formatError } from './errors';
 import { pendingTempFiles } from './io/csv-writer';
+import { interrupt } from './io/interrupt';
 import { type Command, type CommandIo, parseArgs } from './options';
 
-const COMMANDS: Command<any>[] = [reconcile, plan, convert, exportCommand, tenantCommand];
+const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, tenantCommand];
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -67,8 +70,14 @@ export function run(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
   });
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (!stopping && interrupt()) {
+        stopping = true;
+        process.stderr.write(`\nidrecon: stopping: rows in flight are being finished (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again stops at once)\n`);
+        return;
+      }
       for (const temp of pendingTempFiles) {
         try {
           unlinkSync(temp);

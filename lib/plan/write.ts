@@ -9,7 +9,7 @@ import { IdreconError } from '../errors';
 import { CsvWriter } from '../io/csv-writer';
 import { protectCell } from './excel';
 import { type Domains, readDomains, readOktaAppUsers, readReconciliation } from './inputs';
-import { type Action, PLAN_COLUMNS, type PlanContext, planRowFields, propose } from './rows';
+import { type Action, PLAN_COLUMNS, type PlanContext, type Proposal, planRowFields, propose } from './rows';
 
 export const PLAN_OPTIONS: Record<string, Options> = {
   domains: { type: 'string', describe: 'domains export (idrecon export cloud --domains-out): which are federated, which is initial' },
@@ -30,7 +30,7 @@ export const PlanArgs = z.object({
 });
 export type PlanArgs = z.infer<typeof PlanArgs>;
 
-function newPlanId(now: Date): string {
+export function newPlanId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `plan-${stamp}-${randomBytes(3).toString('hex')}`;
 }
@@ -54,6 +54,29 @@ export interface PlanResult {
   upnFlips: number;
 }
 
+/** A plan file being written: rows are numbered in order, hashed and protected for spreadsheets. */
+export class PlanWriter {
+  private readonly writer: CsvWriter;
+  private rows = 0;
+
+  constructor(out: string, readonly planId: string) {
+    this.writer = new CsvWriter(out, PLAN_COLUMNS);
+  }
+
+  async add(p: Proposal): Promise<void> {
+    const fields = planRowFields(this.planId, ++this.rows, p);
+    await this.writer.row(PLAN_COLUMNS.map((c) => (c === 'row' ? fields[c] : protectCell(fields[c]))));
+  }
+
+  commit(): Promise<void> {
+    return this.writer.commit();
+  }
+
+  abort(): Promise<void> {
+    return this.writer.abort();
+  }
+}
+
 /** Writes the plan for a reconciliation; used by 'plan' and 'reconcile --plan'. */
 export async function writePlan(reconciliation: string, out: string, args: PlanArgs, now = new Date()): Promise<PlanResult> {
   const domains = await domainsFrom(args);
@@ -64,7 +87,7 @@ export async function writePlan(reconciliation: string, out: string, args: PlanA
     okta: args.okta ? await readOktaAppUsers(args.okta) : undefined,
   };
   const planId = args.planId ?? newPlanId(now);
-  const writer = new CsvWriter(out, PLAN_COLUMNS);
+  const writer = new PlanWriter(out, planId);
   const result: PlanResult = { planId, rows: 0, actions: { 'set-immutable-id': 0, 'clear-immutable-id': 0, review: 0 }, upnFlips: 0 };
   try {
     for await (const r of readReconciliation(reconciliation)) {
@@ -80,8 +103,7 @@ export async function writePlan(reconciliation: string, out: string, args: PlanA
       result.rows++;
       result.actions[proposal.action]++;
       if (proposal.upnFlip === 'yes') result.upnFlips++;
-      const fields = planRowFields(planId, result.rows, proposal);
-      await writer.row(PLAN_COLUMNS.map((c) => (c === 'row' ? fields[c] : protectCell(fields[c]))));
+      await writer.add(proposal);
     }
     await writer.commit();
   } catch (err) {

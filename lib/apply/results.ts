@@ -1,0 +1,79 @@
+/**
+ * results.csv: one row per plan row, appended and handed to the kernel as each row finishes, so
+ * a crash loses at most the rows in flight (the journal tells --resume which those were). Cells
+ * are protected like the plan's, so the file opens in Excel as evidence without mangling values.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { protectCell, unprotectCell } from '../plan/excel';
+import { readTable } from '../io/table';
+
+export type ResultStatus =
+  | 'applied'
+  | 'dry-run'
+  | 'skipped-unapproved'
+  | 'skipped-edited'
+  | 'skipped-review'
+  | 'skipped-drift'
+  | 'already-done'
+  | 'failed'
+  | 'rolled-back';
+
+export const RESULT_COLUMNS = [
+  'plan_id',
+  'row',
+  'upn',
+  'cloud_object_id',
+  'action',
+  'status',
+  'before_upn',
+  'before_immutable_id',
+  'after_upn',
+  'after_immutable_id',
+  'staging_upn',
+  'http_status',
+  'graph_error_code',
+  'graph_error_message',
+  'request_id',
+  'attempts',
+  'started_at',
+  'finished_at',
+  'message',
+] as const;
+
+export type ResultColumn = (typeof RESULT_COLUMNS)[number];
+export type ResultRow = Record<ResultColumn, string>;
+
+export function emptyResult(): ResultRow {
+  return Object.fromEntries(RESULT_COLUMNS.map((c) => [c, ''])) as ResultRow;
+}
+
+export class ResultsLog {
+  private readonly fd: number;
+
+  /** `append` continues a file (apply --resume); otherwise the file is started afresh. */
+  constructor(readonly path: string, append: boolean) {
+    const fresh = !append || !existsSync(path);
+    this.fd = openSync(path, fresh ? 'w' : 'a');
+    if (fresh) writeSync(this.fd, `\ufeff${stringify([RESULT_COLUMNS as unknown as string[]], { record_delimiter: 'windows' })}`);
+  }
+
+  write(r: ResultRow): void {
+    const cells = RESULT_COLUMNS.map((c) => (c === 'row' || c === 'attempts' || c === 'http_status' ? r[c] : protectCell(r[c])));
+    writeSync(this.fd, stringify([cells], { record_delimiter: 'windows', quoted_match: /[\r\n]/ }));
+  }
+
+  close(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+}
+
+export async function readResults(path: string): Promise<ResultRow[]> {
+  const specs = RESULT_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: true, option: 'a results file written by idrecon apply' }));
+  const rows: ResultRow[] = [];
+  for await (const row of readTable(path, { encoding: 'auto', delimiter: 'auto' }, specs)) {
+    rows.push(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, unprotectCell(row.cell(c))])) as ResultRow);
+  }
+  return rows;
+}

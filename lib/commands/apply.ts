@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { applyPlan } from '../apply/run';
+import { IdreconError } from '../errors';
+import { realClock } from '../graph/clock';
+import { SIGN_IN_OPTIONS, SignInArgs, credentialsFrom } from '../graph/signin-options';
+import { onInterrupt } from '../io/interrupt';
+import type { Command } from '../options';
+
+const USAGE = `Executes the approved rows of a plan through Microsoft Graph. A dry run unless --execute.
+
+Usage:
+  idrecon apply --plan plan.csv --results results.csv --tenant-id ID --client-id ID [--execute] [options]
+
+Only rows approved in the plan and unchanged since it was written are considered; review rows are
+never applied. Before each write the user is read again: if its UPN or ImmutableID is no longer
+what the plan says, the row is skipped (skipped-drift). Users in a federated domain are moved to
+their staging UPN, changed, and moved back; if a step fails the UPN is put back. Every row gets a
+line in results.csv as it finishes, and each step is journalled in results.csv.journal, so after
+a crash or Ctrl-C 'apply --resume' finishes what is unfinished and repairs any user left mid-way.
+More than --max-changes users to change stops the run before the first write.
+Exit codes: 0 every approved row applied or already done; 3 rows failed, were rolled back or
+drifted, or --max-changes was exceeded; 2 bad usage or input; 4 sign-in or Graph failed; 130
+stopped by Ctrl-C (resume with --resume). See docs/apply.md.`;
+
+const budget = z
+  .string()
+  .regex(/^\d+\/\d+(\.\d+)?$/, { error: 'expected WRITES/SECONDS, e.g. 3000/150' })
+  .transform((s) => {
+    const [limit, seconds] = s.split('/').map(Number);
+    return { limit, windowMs: seconds * 1000 };
+  });
+
+const Args = SignInArgs.extend({
+  plan: z.string({ error: 'expected the approved plan file' }),
+  results: z.string({ error: 'expected a file name for the results' }),
+  execute: z.boolean().default(false),
+  resume: z.boolean().default(false),
+  maxChanges: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(500),
+  concurrency: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 64' }).max(64, { error: 'expected 1 to 64' }).default(8),
+  writeBudget: budget.default({ limit: 3000, windowMs: 150_000 }),
+  maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
+});
+type Args = z.infer<typeof Args>;
+
+function progressLine(done: number, total: number, startedMs: number, throttledMs: number): string {
+  const seconds = (Date.now() - startedMs) / 1000;
+  const rate = done / Math.max(seconds, 0.001);
+  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+  return `\rapply: ${done}/${total} rows, ${rate.toFixed(1)}/s, throttled ${(throttledMs / 1000).toFixed(0)} s, ETA ${eta} s\x1b[K`;
+}
+
+export const apply: Command<Args> = {
+  name: 'apply',
+  summary: 'execute the approved rows of a plan through Graph (dry run unless --execute)',
+  usage: USAGE,
+  options: {
+    plan: { type: 'string', describe: 'the approved plan (idrecon plan; check it with idrecon plan verify)' },
+    results: { type: 'string', describe: 'results CSV to write, one row per plan row; its journal goes beside it' },
+    execute: { type: 'boolean', describe: 'write to the tenant (without it: a dry run that reads but never writes)' },
+    resume: { type: 'boolean', describe: 'continue an interrupted run from its results and journal' },
+    'max-changes': { type: 'number', describe: 'stop before the first write if more users would change (default 500)' },
+    concurrency: { type: 'number', describe: 'rows in flight at once (default 8)' },
+    'write-budget': { type: 'string', describe: "the tenant's write budget as WRITES/SECONDS (default Graph's 3000/150)" },
+    'max-retries': { type: 'number', describe: 'retries of one request before its row fails (default 10)' },
+    ...SIGN_IN_OPTIONS,
+  },
+  schema: Args,
+  async run(args, io) {
+    let stop = false;
+    const stopListening = onInterrupt(() => (stop = true));
+    const started = Date.now();
+    const tty = io.stderr.isTTY;
+    let last = 0;
+    try {
+      const s = await applyPlan({
+        planFile: args.plan,
+        resultsFile: args.results,
+        execute: args.execute,
+        resume: args.resume,
+        maxChanges: args.maxChanges,
+        concurrency: args.concurrency,
+        credentials: credentialsFrom(args),
+        graphUrl: args.graphUrl,
+        writeBudget: args.writeBudget,
+        retry: { maxRetries: args.maxRetries },
+        clock: realClock,
+        stopRequested: () => stop,
+        onProgress: (p) => {
+          if (!tty || Date.now() - last < 200) return;
+          last = Date.now();
+          io.stderr.write(progressLine(p.done, p.total, started, p.throttledMs));
+        },
+      });
+      if (tty) io.stderr.write('\r\x1b[K');
+      const counts = Object.entries(s.counts).filter(([, n]) => n > 0);
+      io.stdout.write(
+        `${args.execute ? 'apply' : 'dry run'} of plan ${s.planId}: ${counts.map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing to do'}` +
+          ` (${s.writes} writes in ${(s.elapsedMs / 1000).toFixed(1)} s); results in ${args.results}\n`,
+      );
+      if (s.notStarted > 0) {
+        io.stderr.write(`idrecon: stopped with ${s.notStarted} rows not started; run the same command with --resume to finish\n`);
+        return 130;
+      }
+      const attention = s.counts.failed + s.counts['rolled-back'] + s.counts['skipped-drift'];
+      if (attention > 0) {
+        throw new IdreconError('GATE_FAILED', `${attention} rows failed, were rolled back or drifted; see their message in ${args.results}`);
+      }
+      if (!args.execute) io.stdout.write('nothing was written: this was a dry run; add --execute to apply\n');
+      return 0;
+    } finally {
+      stopListening();
+    }
+  },
+};

@@ -1,0 +1,47 @@
+/** idrecon apply as an admin runs it: the safeguards and what it says. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalTenant } from '../../lib/tenant/server';
+import { cli, tempDir } from '../helpers';
+import { CLIENT_ID, SECRET, TENANT_ID } from '../tenant/harness';
+import { approve, fixturePlan, fixtureTenant, writeRows } from './harness';
+
+let tenant: LocalTenant;
+beforeEach(async () => {
+  process.env.IDRECON_TEST_SECRET = SECRET;
+  tenant = await fixtureTenant(undefined);
+});
+afterEach(() => tenant.close());
+
+const signIn = () => ['--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--client-secret-env', 'IDRECON_TEST_SECRET', '--graph-url', tenant.url, '--login-url', tenant.url];
+
+test('more changes than --max-changes stop the run before anything is read or written', async () => {
+  const dir = tempDir();
+  const planFile = approve(await fixturePlan(dir), writeRows);
+  const before = JSON.stringify(tenant.state.users);
+  const r = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', '--max-changes', '4', ...signIn()]);
+  expect(r).toEqual({
+    code: 3,
+    stdout: '',
+    stderr: `idrecon: ${planFile}: 5 users would be changed, more than --max-changes 4 allows (a safeguard against applying the wrong plan); nothing was written: check the plan, then run again with --max-changes 5\n`,
+  });
+  expect(JSON.stringify(tenant.state.users)).toBe(before);
+  expect(existsSync(join(dir, 'results.csv'))).toBe(false);
+});
+
+test('a dry run, then the run, then the same results again without --resume', async () => {
+  const dir = tempDir();
+  const planFile = approve(await fixturePlan(dir), writeRows);
+  const dry = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), ...signIn()]);
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toMatch(/^dry run of plan CHG0042: dry-run 5, skipped-unapproved 17 \(0 writes in \d+\.\d s\); results in .*results\.csv\nnothing was written: this was a dry run; add --execute to apply\n$/);
+  const run = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', ...signIn()]);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^apply of plan CHG0042: applied 5, skipped-unapproved 17 \(10 writes in \d+\.\d s\); results in .*results\.csv\n$/);
+  const again = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', ...signIn()]);
+  expect(again).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `idrecon: ${join(dir, 'results.csv')}: these results belong to an executed run: continue it with --resume, or give another --results file\n`,
+  });
+});

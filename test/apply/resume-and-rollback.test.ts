@@ -1,0 +1,51 @@
+/** Stopping part-way and resuming, and undoing a run with a rollback plan. */
+import { join } from 'node:path';
+import { readResults } from '../../lib/apply/results';
+import { cli, tempDir } from '../helpers';
+import { fastClock } from '../tenant/harness';
+import { applyTo, approve, fixturePlan, fixtureTenant, outcomes, writeRows } from './harness';
+
+test('a run stopped by Ctrl-C leaves the rest for --resume, which does each row once', async () => {
+  const clock = fastClock();
+  const tenant = await fixtureTenant(clock);
+  try {
+    const dir = tempDir();
+    const planFile = approve(await fixturePlan(dir), writeRows);
+    const resultsFile = join(dir, 'results.csv');
+    // Polled before the batch of rows and before each row: Ctrl-C after the second row started.
+    let polls = 0;
+    const first = await applyTo(tenant, clock, { planFile, resultsFile, concurrency: 1, stopRequested: () => ++polls > 3 });
+    expect(first.counts.applied).toBe(2);
+    expect(first.notStarted).toBe(3);
+    const second = await applyTo(tenant, clock, { planFile, resultsFile, resume: true });
+    expect(second.counts.applied).toBe(3);
+    expect(second.notStarted).toBe(0);
+    const rows = await readResults(resultsFile);
+    expect(rows).toHaveLength(22);
+    expect(new Set(rows.map((r) => r.row)).size).toBe(22);
+    expect((await outcomes(resultsFile)).filter((l) => l.endsWith(' applied'))).toHaveLength(5);
+  } finally {
+    await tenant.close();
+  }
+});
+
+test('a rollback plan, approved and applied, puts every ImmutableID back', async () => {
+  const clock = fastClock();
+  const tenant = await fixtureTenant(clock);
+  try {
+    const dir = tempDir();
+    const original = JSON.stringify(tenant.state.users);
+    const planFile = approve(await fixturePlan(dir), writeRows);
+    await applyTo(tenant, clock, { planFile, resultsFile: join(dir, 'results.csv') });
+    expect(JSON.stringify(tenant.state.users)).not.toBe(original);
+
+    const r = await cli(['rollback', '--results', join(dir, 'results.csv'), '--out', join(dir, 'rollback.csv'), '--plan-id', 'RB1']);
+    expect(r).toEqual({ code: 0, stderr: '', stdout: `rollback plan RB1: 5 rows in ${join(dir, 'rollback.csv')}; approve and verify it, then apply it like any plan\n` });
+    const rollbackPlan = approve(join(dir, 'rollback.csv'), () => true);
+    const undone = await applyTo(tenant, clock, { planFile: rollbackPlan, resultsFile: join(dir, 'rollback-results.csv') });
+    expect(undone.counts.applied).toBe(5);
+    expect(JSON.stringify(tenant.state.users)).toBe(original);
+  } finally {
+    await tenant.close();
+  }
+});
