@@ -70,7 +70,7 @@ export class ResultsLog {
 }
 
 export async function readResults(path: string): Promise<ResultRow[]> {
-  const specs = RESULT_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: true, option: 'a results file written by idrecon apply' }));
+  const specs = RESULT_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: true, expected: 'a results file written by idrecon apply' }));
   const rows: ResultRow[] = [];
   for await (const row of readTable(path, { encoding: 'auto', delimiter: 'auto' }, specs)) {
     rows.push(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, unprotectCell(row.cell(c))])) as ResultRow);

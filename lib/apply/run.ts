@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { IdreconError } from '../errors';
+import type { Encoding } from '../io/csv-reader';
 import { msalTokens } from '../graph/auth';
 import type { Credentials } from '../graph/auth';
 import type { Clock } from '../graph/clock';
@@ -20,6 +21,8 @@ import { BATCH_SIZE, type LiveUser, type Outcome, patchUser, readUsers } from '.
 
 export interface ApplyOptions {
   planFile: string;
+  /** For a plan a spreadsheet saved in a Windows code page. */
+  planEncoding?: Encoding;
   resultsFile: string;
   execute: boolean;
   resume: boolean;
@@ -112,7 +115,7 @@ async function earlierRun(o: ApplyOptions, planId: string): Promise<{ settled: S
 
 export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
   const started = o.clock.now();
-  const plan = await readPlan(o.planFile);
+  const plan = await readPlan(o.planFile, o.planEncoding);
   const { settled, begun } = await earlierRun(o, plan.planId);
   const open = plan.rows.filter((r) => !settled.has(r.row));
   const candidates = open.filter((r) => !skipOf(r));

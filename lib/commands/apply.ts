@@ -39,6 +39,7 @@ const Args = SignInArgs.extend({
   concurrency: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 64' }).max(64, { error: 'expected 1 to 64' }).default(8),
   writeBudget: budget.default({ limit: 3000, windowMs: 150_000 }),
   maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
+  encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('auto'),
 });
 type Args = z.infer<typeof Args>;
 
@@ -62,6 +63,7 @@ export const apply: Command<Args> = {
     concurrency: { type: 'number', describe: 'rows in flight at once (default 8)' },
     'write-budget': { type: 'string', describe: "the tenant's write budget as WRITES/SECONDS (default Graph's 3000/150)" },
     'max-retries': { type: 'number', describe: 'retries of one request before its row fails (default 10)' },
+    encoding: { type: 'string', describe: 'of the plan: auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252 (Excel\'s "CSV")' },
     ...SIGN_IN_OPTIONS,
   },
   schema: Args,
@@ -74,6 +76,7 @@ export const apply: Command<Args> = {
     try {
       const s = await applyPlan({
         planFile: args.plan,
+        planEncoding: args.encoding,
         resultsFile: args.results,
         execute: args.execute,
         resume: args.resume,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import type { Command, CommandIo } from '../options';
-import { countPlan, readPlan } from '../plan/read';
+import type { Encoding } from '../io/csv-reader';
+import { type PlanRow, countPlan, readPlan } from '../plan/read';
 import { PLAN_OPTIONS, PlanArgs, planSummary, writePlan } from '../plan/write';
 
 const USAGE = `Turns a reconciliation into a remediation plan for a change board to approve in a spreadsheet,
@@ -13,8 +14,8 @@ Usage:
 
 One row per proposed change: set-immutable-id, clear-immutable-id (with --clear-instead-of-set),
 or review (never applied; 'why' says what a person must decide). Approve a row by writing yes in
-its approve column; every other cell is covered by row_hash, so an edited row is caught and never
-applied. The file is written for Excel (UTF-8 with BOM, CRLF, values a spreadsheet would turn into
+its approve column; row_hash covers every cell but approve and why, so an edited row is caught and
+never applied. The file is written for Excel (UTF-8 with BOM, CRLF, values a spreadsheet would turn into
 formulas, numbers or dates kept as text) and reads back after a spreadsheet saved it.
 'plan verify' counts approved, unapproved, edited and malformed rows; it exits 0 only when no
 approved row was edited and no row is malformed, else 3. See docs/plan.md.`;
@@ -24,19 +25,22 @@ const Args = PlanArgs.extend({
   file: z.string().optional(),
   reconciliation: z.string().optional(),
   out: z.string().optional(),
+  encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('auto'),
 });
 type Args = z.infer<typeof Args>;
 
-async function verify(file: string, io: CommandIo): Promise<number> {
-  const plan = await readPlan(file);
+async function verify(file: string, encoding: Encoding, io: CommandIo): Promise<number> {
+  const plan = await readPlan(file, encoding);
   const c = countPlan(plan);
+  const where = (r: PlanRow) => (Number.isInteger(r.row) ? `row ${r.row}, ${r.proposal.upn}` : r.proposal.upn);
   const lines = [
-    `plan ${plan.planId} (${file}): ${c.rows} rows`,
+    `${plan.planId ? `plan ${plan.planId}` : 'plan'} (${file}): ${c.rows} rows`,
     `  approved and intact  ${c.approved}`,
+    ...(c.approvedReview ? [`  approved review rows ${c.approvedReview} (never applied: a person acts on them)`] : []),
     `  not approved         ${c.unapproved}`,
     `  edited               ${c.edited}${c.approvedEdited ? ` (${c.approvedEdited} of them approved)` : ''}`,
     `  malformed            ${c.malformed}`,
-    ...plan.rows.filter((r) => r.state !== 'intact').map((r) => `  line ${r.line} (row ${r.row}, ${r.proposal.upn}): ${r.state}: ${r.problem}`),
+    ...plan.rows.filter((r) => r.state !== 'intact').map((r) => `  line ${r.line} (${where(r)}): ${r.state}: ${r.problem}`),
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   if (c.approvedEdited || c.malformed) {
@@ -57,13 +61,14 @@ export const plan: Command<Args> = {
   options: {
     reconciliation: { type: 'string', describe: 'reconciliation.csv written by idrecon reconcile' },
     out: { type: 'string', describe: 'plan CSV to write' },
+    encoding: { type: 'string', describe: 'plan verify: auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252 (Excel\'s "CSV")' },
     ...PLAN_OPTIONS,
   },
   schema: Args,
   async run(args, io) {
     if (args.verify) {
       if (!args.file) throw new IdreconError('USAGE', '<file>: expected the plan to verify, got nothing');
-      return verify(args.file, io);
+      return verify(args.file, args.encoding, io);
     }
     if (!args.reconciliation) throw new IdreconError('USAGE', '--reconciliation: expected a file name, got nothing');
     if (!args.out) throw new IdreconError('USAGE', '--out: expected a file name, got nothing');

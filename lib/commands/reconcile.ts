@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { STATUSES, classify } from '../core/classify';
@@ -6,7 +6,7 @@ import { IdreconError } from '../errors';
 import { AtomicFile, CsvWriter } from '../io/csv-writer';
 import { Progress } from '../io/progress';
 import { type Command, listOf } from '../options';
-import { PLAN_OPTIONS, PlanArgs, planSummary, writePlan } from '../plan/write';
+import { PLAN_OPTIONS, PlanArgs, planDomains, planSummary, writePlan } from '../plan/write';
 import { loadCloud, loadOnprem } from '../reconcile/load';
 import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, reconciliationFields, rejectFields, summaryTable } from '../reconcile/report';
 
@@ -73,6 +73,8 @@ export const reconcile: Command<Args> = {
   },
   schema: Args,
   async run(args, io) {
+    // A plan that cannot be made is found out before any work, not after the reconciliation.
+    if (args.plan) await planDomains(args);
     const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
     const progress = new Progress(io.stderr);
     const [onprem, cloud] = await Promise.all([
@@ -117,6 +119,8 @@ export const reconcile: Command<Args> = {
       // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
       if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
       await summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
+      // A plan from an earlier run must not sit beside a new reconciliation it does not match.
+      if (args.plan) await unlink(join(args.out, 'plan.csv')).catch(() => undefined);
       for (const out of outputs) await out.commit();
       io.stdout.write(summaryTable(summary, args.out));
     } catch (err) {

@@ -10,8 +10,10 @@ export interface ColumnSpec<F extends string> {
   label: string;
   aliases: readonly string[];
   required: boolean;
-  /** The option that names the column explicitly. */
-  option: string;
+  /** The command-line option that names the column explicitly, where there is one. */
+  option?: string;
+  /** Otherwise, what the file is expected to be, for messages. */
+  expected?: string;
 }
 
 export type ColumnIndexes<F extends string> = Record<F, number | undefined>;
@@ -38,14 +40,12 @@ export function resolveColumns<F extends string>(
     const matches = names.flatMap((n, i) => (spec.aliases.some((a) => normalise(a) === n) ? [i] : []));
     if (matches.length > 1) {
       const both = matches.map((i) => `'${header[i]}'`).join(' and ');
-      throw new IdreconError('INPUT_AMBIGUOUS_COLUMN', `columns ${both} both look like the ${spec.label} column; name one with ${spec.option}`, where);
+      const fix = spec.option ? `name one with ${spec.option}` : `keep one of them (expected ${spec.expected})`;
+      throw new IdreconError('INPUT_AMBIGUOUS_COLUMN', `columns ${both} both look like the ${spec.label} column; ${fix}`, where);
     }
     if (matches.length === 0 && spec.required) {
-      throw new IdreconError(
-        'INPUT_MISSING_COLUMN',
-        `no ${spec.label} column (looked for ${spec.aliases.join(', ')}); ${found}; name it with ${spec.option}`,
-        where,
-      );
+      const fix = spec.option ? `name it with ${spec.option}` : `expected ${spec.expected}`;
+      throw new IdreconError('INPUT_MISSING_COLUMN', `no ${spec.label} column (looked for ${spec.aliases.join(', ')}); ${found}; ${fix}`, where);
     }
     indexes[spec.field] = matches[0];
   }

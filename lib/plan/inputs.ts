@@ -19,7 +19,7 @@ const own = <F extends string>(field: F, column: string, required = true): Colum
   label: column,
   aliases: [column],
   required,
-  option: `a reconciliation.csv written by idrecon reconcile (column ${column})`,
+  expected: 'the reconciliation.csv written by idrecon reconcile',
 });
 
 type ReconField = Exclude<keyof ReconciliationRow, 'line'>;
@@ -52,9 +52,9 @@ export interface Domains {
 }
 
 const DOMAIN_COLUMNS: ColumnSpec<'id' | 'authenticationType' | 'isInitial'>[] = [
-  { field: 'id', label: 'domain name', aliases: ['id', 'Name', 'DomainName'], required: true, option: 'a domains export (idrecon export cloud --domains-out)' },
-  { field: 'authenticationType', label: 'authenticationType', aliases: ['authenticationType', 'Authentication'], required: true, option: 'a domains export' },
-  { field: 'isInitial', label: 'isInitial', aliases: ['isInitial'], required: true, option: 'a domains export' },
+  { field: 'id', label: 'domain name', aliases: ['id', 'Name', 'DomainName'], required: true, expected: 'a domains export (idrecon export cloud --domains-out)' },
+  { field: 'authenticationType', label: 'authenticationType', aliases: ['authenticationType', 'Authentication'], required: true, expected: 'a domains export (idrecon export cloud --domains-out)' },
+  { field: 'isInitial', label: 'isInitial', aliases: ['isInitial'], required: true, expected: 'a domains export (idrecon export cloud --domains-out)' },
 ];
 
 export async function readDomains(file: string): Promise<Domains> {
@@ -68,9 +68,9 @@ export async function readDomains(file: string): Promise<Domains> {
 }
 
 const OKTA_COLUMNS: ColumnSpec<'id' | 'userName' | 'externalId'>[] = [
-  { field: 'id', label: 'Okta app user id', aliases: ['id', 'appUserId'], required: true, option: 'an Okta app users export' },
-  { field: 'userName', label: 'user name', aliases: ['userName', 'credentials.userName', 'login'], required: true, option: 'an Okta app users export' },
-  { field: 'externalId', label: 'externalId', aliases: ['externalId'], required: true, option: 'an Okta app users export' },
+  { field: 'id', label: 'Okta app user id', aliases: ['id', 'appUserId'], required: true, expected: 'an Okta app users export (id, userName, externalId)' },
+  { field: 'userName', label: 'user name', aliases: ['userName', 'credentials.userName', 'login'], required: true, expected: 'an Okta app users export (id, userName, externalId)' },
+  { field: 'externalId', label: 'externalId', aliases: ['externalId'], required: true, expected: 'an Okta app users export (id, userName, externalId)' },
 ];
 
 /** Okta app users by lower-cased user name (the UPN Okta provisions). */

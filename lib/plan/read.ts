@@ -3,6 +3,7 @@
  * delimiter or encoding, columns moved or added, empty rows, cells turned back from ="..."),
  * and judges every row: approved or not, intact or edited, or malformed (with the reason).
  */
+import type { Encoding } from '../io/csv-reader';
 import { readTable } from '../io/table';
 import { unprotectCell } from './excel';
 import { rowHash } from './hash';
@@ -31,7 +32,7 @@ export interface Plan {
   rows: PlanRow[];
 }
 
-const SPECS = PLAN_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: c !== 'why', option: 'a plan written by idrecon plan' }));
+const SPECS = PLAN_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: c !== 'why', expected: 'a plan written by idrecon plan' }));
 
 function judge(line: number, cell: (c: PlanColumn) => string, planId: string, seen: Set<number>): PlanRow {
   const proposal: Proposal = {
@@ -55,9 +56,9 @@ function judge(line: number, cell: (c: PlanColumn) => string, planId: string, se
     return malformed(`approve is '${cell('approve')}': expected empty or one of yes, y, true, 1, x, approved`);
   }
   if (!Number.isInteger(row) || row < 1) return malformed(`row is '${cell('row')}': expected the row number idrecon wrote`);
+  if (base.planId !== planId) return malformed(`the row belongs to plan ${base.planId}, not ${planId}: rows cannot be moved between plans`);
   if (seen.has(row)) return malformed(`row ${row} appears twice: keep one copy`);
   seen.add(row);
-  if (base.planId !== planId) return malformed(`the row belongs to plan ${base.planId}, not ${planId}: rows cannot be moved between plans`);
   if (!ACTIONS.includes(proposal.action)) return { ...base, state: 'edited', problem: `action '${proposal.action}' is not one idrecon writes` };
   if (rowHash(planId, hashedFields(planId, row, proposal).slice(1)) !== cell('row_hash')) {
     return { ...base, state: 'edited', problem: 'its cells no longer match its row_hash: it was changed after the plan was written' };
@@ -65,21 +66,26 @@ function judge(line: number, cell: (c: PlanColumn) => string, planId: string, se
   return { ...base, state: 'intact', problem: '' };
 }
 
-export async function readPlan(file: string): Promise<Plan> {
-  let planId: string | undefined;
-  const rows: PlanRow[] = [];
-  const seen = new Set<number>();
-  for await (const row of readTable(file, { encoding: 'auto', delimiter: 'auto' }, SPECS)) {
-    const cell = (c: PlanColumn) => unprotectCell(row.cell(c).trim());
-    planId ??= cell('plan_id');
-    rows.push(judge(row.line, cell, planId, seen));
+/** `encoding` for a plan a spreadsheet saved in a Windows code page. */
+export async function readPlan(file: string, encoding: Encoding = 'auto'): Promise<Plan> {
+  const raw: { line: number; cell: (c: PlanColumn) => string }[] = [];
+  for await (const row of readTable(file, { encoding, delimiter: 'auto' }, SPECS)) {
+    raw.push({ line: row.line, cell: (c: PlanColumn) => unprotectCell(row.cell(c).trim()) });
   }
-  return { file, planId: planId ?? '', rows };
+  // The plan is the one most rows belong to: a foreign row, even the first, cannot claim it.
+  const votes = new Map<string, number>();
+  for (const r of raw) votes.set(r.cell('plan_id'), (votes.get(r.cell('plan_id')) ?? 0) + 1);
+  const planId = [...votes].reduce<[string, number]>((best, v) => (v[1] > best[1] ? v : best), ['', 0])[0];
+  const seen = new Set<number>();
+  return { file, planId, rows: raw.map((r) => judge(r.line, r.cell, planId, seen)) };
 }
 
 export interface PlanCounts {
   rows: number;
+  /** Approved, intact rows that would be written. */
   approved: number;
+  /** Approved review rows: counted apart, as apply never writes them. */
+  approvedReview: number;
   unapproved: number;
   edited: number;
   malformed: number;
@@ -88,13 +94,14 @@ export interface PlanCounts {
 }
 
 export function countPlan(plan: Plan): PlanCounts {
-  const counts: PlanCounts = { rows: plan.rows.length, approved: 0, unapproved: 0, edited: 0, malformed: 0, approvedEdited: 0 };
+  const counts: PlanCounts = { rows: plan.rows.length, approved: 0, approvedReview: 0, unapproved: 0, edited: 0, malformed: 0, approvedEdited: 0 };
   for (const r of plan.rows) {
     if (r.state === 'malformed') counts.malformed++;
     else if (r.state === 'edited') {
       counts.edited++;
       if (r.approved) counts.approvedEdited++;
-    } else if (r.approved) counts.approved++;
+    } else if (r.approved && r.proposal.action === 'review') counts.approvedReview++;
+    else if (r.approved) counts.approved++;
     else counts.unapproved++;
   }
   return counts;

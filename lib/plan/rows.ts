@@ -177,16 +177,19 @@ export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | unde
       `Okta's externalId for this user is ${okta.externalId} but the on-prem anchor gives ${r.expectedImmutableId}: Okta provisioning would stamp its value again; correct the Okta profile first.`,
     );
   }
+  const writable = SETTABLE[key] || (key === 'cloud-only/unanchored' && okta);
+  if (writable && r.cloudSyncEnabled === 'true') {
+    return review(r, 'The cloud user is synchronised from on-prem now (onPremisesSyncEnabled), so Graph refuses the change: fix it at the source.');
+  }
   if (SETTABLE[key]) {
-    if (r.cloudSyncEnabled === 'true') return review(r, 'The cloud user is synchronised from on-prem now (onPremisesSyncEnabled), so Graph refuses the change: fix it at the source.');
     if (r.hardMatchUpn) {
       return review(r, `The cloud user ${r.hardMatchUpn} already carries this user's anchor, and ImmutableIDs are unique: decide which cloud account belongs to the user.`);
     }
+    // There is nothing to clear on a user without an ImmutableID.
+    if (ctx.clearInsteadOfSet && r.cloudImmutableId === '') return undefined;
     return write(r, ctx, r.expectedImmutableId, SETTABLE[key]);
   }
-  if (key === 'cloud-only/unanchored' && okta) {
-    return oktaOnly(r, ctx, okta);
-  }
+  if (key === 'cloud-only/unanchored' && okta) return oktaOnly(r, ctx, okta);
   if (REVIEW[key] || r.status === 'duplicate' || r.status === 'invalid') return review(r, reviewWhy(r));
   return undefined;
 }

@@ -35,7 +35,11 @@ export function newPlanId(now: Date): string {
   return `plan-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-async function domainsFrom(args: PlanArgs): Promise<Domains> {
+/** Which domains are federated and which is initial, from --domains or the options; checked before any work. */
+export async function planDomains(args: PlanArgs): Promise<Domains> {
+  if (args.domains && (args.federatedDomains !== undefined || args.initialDomain !== undefined)) {
+    throw new IdreconError('USAGE', '--domains: expected either a domains file or --federated-domains/--initial-domain, got both');
+  }
   if (args.domains) return readDomains(args.domains);
   if (args.federatedDomains === undefined) {
     throw new IdreconError(
@@ -79,7 +83,7 @@ export class PlanWriter {
 
 /** Writes the plan for a reconciliation; used by 'plan' and 'reconcile --plan'. */
 export async function writePlan(reconciliation: string, out: string, args: PlanArgs, now = new Date()): Promise<PlanResult> {
-  const domains = await domainsFrom(args);
+  const domains = await planDomains(args);
   const ctx: PlanContext = {
     federatedDomains: domains.federated,
     initialDomain: domains.initial,
@@ -117,9 +121,10 @@ export function planSummary(r: PlanResult, out: string): string {
   const a = r.actions;
   return (
     `plan ${r.planId}: ${r.rows} rows in ${out}\n` +
-    `  set-immutable-id    ${a['set-immutable-id']}${r.upnFlips ? ` (${r.upnFlips} with a UPN move: federated domain)` : ''}\n` +
+    `  set-immutable-id    ${a['set-immutable-id']}\n` +
     `  clear-immutable-id  ${a['clear-immutable-id']}\n` +
     `  review              ${a.review} (never applied)\n` +
+    (r.upnFlips ? `  ${r.upnFlips} of the changes move the UPN to the initial domain and back (federated domain)\n` : '') +
     'Approve rows by writing yes in the approve column; check the file with: idrecon plan verify ' +
     `${out}\n`
   );

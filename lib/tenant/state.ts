@@ -4,9 +4,9 @@
  * ImmutableID the way Graph enforces uniqueness. Seeded from and dumped to the cloud CSV format.
  */
 import { IdreconError } from '../errors';
-import { type ColumnSpec, resolveColumns } from '../io/columns';
-import { readCsv } from '../io/csv-reader';
+import type { ColumnSpec } from '../io/columns';
 import { CsvWriter } from '../io/csv-writer';
+import { readTable } from '../io/table';
 
 export interface CloudUser {
   id: string;
@@ -134,7 +134,7 @@ const spec = <F extends string>(field: F, aliases: string[], required: boolean):
   label: field,
   aliases,
   required,
-  option: `a column named ${field}`,
+  expected: 'a cloud export (idrecon export cloud) or a domains export (--domains-out)',
 });
 
 const USER_SPECS = [
@@ -155,16 +155,7 @@ const DOMAIN_SPECS = [
 
 /** Rows of a CSV as records keyed by field, with the line each came from. */
 async function* rowsOf<F extends string>(file: string, specs: ColumnSpec<F>[]): AsyncGenerator<{ line: number; cell: (f: F) => string }> {
-  let columns: Record<F, number | undefined> | undefined;
-  for await (const { line, fields } of readCsv(file, { encoding: 'auto', delimiter: 'auto' })) {
-    if (!columns) {
-      columns = resolveColumns(fields.map((f) => f.trim()), specs, {}, { file, line });
-      continue;
-    }
-    const at = columns;
-    yield { line, cell: (f) => (at[f] === undefined ? '' : (fields[at[f]] ?? '').trim()) };
-  }
-  if (!columns) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected a CSV export with column names on the first line', { file });
+  for await (const row of readTable(file, { encoding: 'auto', delimiter: 'auto' }, specs)) yield { line: row.line, cell: (f) => row.cell(f).trim() };
 }
 
 function parseBool(value: string, where: { file: string; line: number; column: string }, empty: boolean | null): boolean | null {

@@ -1,6 +1,8 @@
 /** Which change is proposed for which status and reason, and when a person must decide instead. */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { G } from '../guids';
-import { csv, project } from '../helpers';
+import { csv, project, tempDir } from '../helpers';
 import { planInline } from './helpers';
 
 const ONPREM = csv(`
@@ -55,14 +57,15 @@ test('safe fixes are set, the rest is left for a person, and matches get no row'
   expect(r.stdout).toContain('plan CHG0042: 8 rows in');
 });
 
-test('--clear-instead-of-set proposes clearing for the same rows', async () => {
+test('--clear-instead-of-set proposes clearing for the same rows, except where there is nothing to clear', async () => {
   const r = await planInline(ONPREM, CLOUD, ['--federated-domains', 'none', '--clear-instead-of-set']);
-  expect(project(r.plan, ['row', 'action', 'target_immutable_id', 'upn_flip']).split('\n').slice(1, 5)).toEqual([
-    '1,clear-immutable-id,,no',
-    '2,clear-immutable-id,,no',
-    '3,clear-immutable-id,,no',
-    '4,clear-immutable-id,,no',
+  expect(project(r.plan, ['row', 'upn', 'action', 'current_immutable_id', 'target_immutable_id']).split('\n').slice(0, 4)).toEqual([
+    'row,upn,action,current_immutable_id,target_immutable_id',
+    `1,byte-order@contoso.com,clear-immutable-id,${G[3].displayOrder},`,
+    `2,unknown@contoso.com,clear-immutable-id,${G.stranger.id},`,
+    '3,okta@contoso.com,clear-immutable-id,0ua1x2y3z4a5b6c7d8e9,',
   ]);
+  expect(r.plan).not.toContain('missing@fabrikam.com');
 });
 
 test('an anchor already on another cloud account is never set again: ImmutableIDs are unique', async () => {
@@ -89,6 +92,7 @@ test('an anchor already on another cloud account is never set again: ImmutableID
 test('a plan needs to know which domains are federated, and the initial domain when one is', async () => {
   const none = await planInline(ONPREM, CLOUD, []);
   expect(none.code).toBe(2);
+  expect(existsSync(join(none.dir, 'out', 'reconciliation.csv'))).toBe(false);
   expect(none.stderr).toBe(
     "idrecon: a plan needs to know which domains are federated: expected --domains domains.csv (from idrecon export cloud --domains-out) or --federated-domains LIST ('none' if none)\n",
   );
@@ -97,4 +101,25 @@ test('a plan needs to know which domains are federated, and the initial domain w
   expect(noInitial.stderr).toMatch(
     /^idrecon: .*\/out\/reconciliation\.csv, line 4: byte-order@contoso\.com is in a federated domain, so its UPN must be moved to the initial domain for the change: expected --initial-domain \(x\.onmicrosoft\.com\) or a --domains file that names it\n$/,
   );
+});
+
+test('--domains and --federated-domains together are refused rather than one silently winning', async () => {
+  const r = await planInline(ONPREM, CLOUD, ['--domains', 'domains.csv', '--federated-domains', 'none']);
+  expect(r.stderr).toBe('idrecon: --domains: expected either a domains file or --federated-domains/--initial-domain, got both\n');
+  expect(r.code).toBe(2);
+});
+
+test('a user synchronised now is put to review on the Okta path too', async () => {
+  const dir = tempDir();
+  const okta = join(dir, 'okta.csv');
+  writeFileSync(okta, 'id,userName,externalId\n0uasynced00000000001,synced@contoso.com,\n');
+  const r = await planInline(
+    'UserPrincipalName,ObjectGUID\n',
+    csv(`
+      id,userPrincipalName,onPremisesImmutableId,onPremisesSyncEnabled
+      c1,synced@contoso.com,,True
+    `),
+    ['--federated-domains', 'none', '--okta', okta],
+  );
+  expect(project(r.plan, ['upn', 'status', 'reason', 'action'])).toBe('upn,status,reason,action\nsynced@contoso.com,cloud-only,unanchored,review\n');
 });

@@ -2,10 +2,12 @@
  * A plan that comes back from the change board: approval marks are read, edits are caught, and
  * what a spreadsheet does to a CSV (delimiter, encoding, column order, empty rows) changes nothing.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { G } from '../guids';
-import { csv } from '../helpers';
+import { cli, csv } from '../helpers';
 import { planInline, verifyText } from './helpers';
 
 const ONPREM = csv(`
@@ -98,4 +100,42 @@ test('semicolons, UTF-16, moved and extra columns, and empty rows read back the 
     stderr: '',
     stdout: 'plan CHG0042 (returned.csv): 4 rows\n  approved and intact  1\n  not approved         3\n  edited               0\n  malformed            0\n',
   });
+});
+
+test('an approval on a review row is counted apart: apply never writes review rows', async () => {
+  const r = await planInline(
+    csv(`
+      UserPrincipalName,ObjectGUID
+      a@contoso.com,${G[1].guid}
+    `),
+    csv(`
+      id,userPrincipalName,onPremisesImmutableId
+      c1,a@contoso.com,E1234
+    `),
+    ['--federated-domains', 'none'],
+  );
+  const records = parse(r.plan, { bom: true }) as string[][];
+  records[1][approveAt(records)] = 'yes';
+  expect((await verifyText(r.dir, write(records))).stdout).toBe(
+    'plan CHG0042 (returned.csv): 1 rows\n  approved and intact  0\n  approved review rows 1 (never applied: a person acts on them)\n  not approved         0\n  edited               0\n  malformed            0\n',
+  );
+});
+
+test('a foreign row at the top does not make the genuine rows look foreign', async () => {
+  const { dir, records } = await plan();
+  const other = await planInline(ONPREM, CLOUD, ['--federated-domains', 'none', '--plan-id', 'CHG0099']);
+  const foreign = (parse(other.plan, { bom: true }) as string[][])[1];
+  const r = await verifyText(dir, write([records[0], foreign, ...records.slice(1)]));
+  expect(r.stdout).toContain('  malformed            1\n  line 2 (row 1, a@contoso.com): malformed: the row belongs to plan CHG0099, not CHG0042: rows cannot be moved between plans\n');
+});
+
+test("a plan Excel saved as 'CSV' in the Windows code page is read with --encoding windows-1252", async () => {
+  const { dir, records } = await plan();
+  records[1][approveAt(records)] = 'Oui, approuvé';
+  const file = join(dir, 'ansi.csv');
+  writeFileSync(file, Buffer.from(stringify(records, { record_delimiter: 'windows' }), 'latin1'));
+  const plain = await cli(['plan', 'verify', file]);
+  expect(plain.stderr).toContain('is not valid UTF-8 (byte 0xE9); it was probably saved in a Windows code page');
+  const r = await cli(['plan', 'verify', '--encoding', 'windows-1252', file]);
+  expect(r.stdout).toContain("malformed: approve is 'Oui, approuvé': expected empty or one of yes, y, true, 1, x, approved\n");
 });
