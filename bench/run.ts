@@ -1,11 +1,14 @@
 /**
- * npm run bench: generates seeded exports of each size and runs the built CLI on them as a user
- * would (a whole process), reporting wall time, peak RSS (GNU time, Debian package `time`) and
- * throughput. Usage: npm run bench -- [--sizes 100000,1000000] [--runs 3] [--dir /tmp/idrecon-bench]
+ * npm run bench: reconcile on seeded exports of each size, run by the built CLI as a whole process
+ * (wall time, peak RSS from GNU time, Debian package `time`, and MB/s), and apply's throughput
+ * against the local tenant as a fraction of Graph's write budget.
+ * Usage: npm run bench -- [--suites reconcile,apply] [--sizes 100000,1000000] [--runs 3]
+ *        [--apply-users 1200] [--dir /tmp/idrecon-bench]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchApply } from './apply';
 import { generate } from './generate';
 
 function option(name: string, fallback: string): string {
@@ -13,7 +16,9 @@ function option(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+const suites = option('suites', 'reconcile,apply').split(',');
 const sizes = option('sizes', '100000,1000000').split(',').map(Number);
+const applyUsers = Number(option('apply-users', '1200'));
 const runs = Number(option('runs', '3'));
 const dir = option('dir', '/tmp/idrecon-bench');
 const cli = join(__dirname, '..', '..', 'bin', 'idrecon.js');
@@ -25,6 +30,18 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
+  if (suites.includes('reconcile')) await reconcileSuite();
+  if (suites.includes('apply')) {
+    const applyDir = join(dir, `apply-${applyUsers}`);
+    mkdirSync(applyDir, { recursive: true });
+    const a = await benchApply(applyUsers, applyDir);
+    console.log('\n| apply: users | writes | wall (s) | writes/s | fraction of 3,000 per 150 s | failed |');
+    console.log('|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${a.users} | ${a.writes} | ${a.seconds.toFixed(1)} | ${(a.writes / a.seconds).toFixed(2)} | ${a.fraction.toFixed(3)} | ${a.failed} |`);
+  }
+}
+
+async function reconcileSuite(): Promise<void> {
   console.log('| size | wall median (s) | peak RSS (MB) | input MB | MB/s |');
   console.log('|---:|---:|---:|---:|---:|');
   for (const n of sizes) {
