@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENCODINGS } from '../io/csv-reader';
 import { applyPlan } from '../apply/run';
 import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
@@ -39,7 +40,7 @@ const Args = SignInArgs.extend({
   concurrency: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 64' }).max(64, { error: 'expected 1 to 64' }).default(8),
   writeBudget: budget.default({ limit: 3000, windowMs: 150_000 }),
   maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
-  encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('auto'),
+  encoding: z.enum(ENCODINGS).default('auto'),
 });
 type Args = z.infer<typeof Args>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import type { Command, CommandIo } from '../options';
-import type { Encoding } from '../io/csv-reader';
+import { ENCODINGS, type Encoding } from '../io/csv-reader';
 import { type PlanRow, countPlan, readPlan } from '../plan/read';
 import { PLAN_OPTIONS, PlanArgs, planSummary, writePlan } from '../plan/write';
 
@@ -25,7 +25,7 @@ const Args = PlanArgs.extend({
   file: z.string().optional(),
   reconciliation: z.string().optional(),
   out: z.string().optional(),
-  encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('auto'),
+  encoding: z.enum(ENCODINGS).default('auto'),
 });
 type Args = z.infer<typeof Args>;
 

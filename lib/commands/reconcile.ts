@@ -1,6 +1,7 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ENCODINGS } from '../io/csv-reader';
 import { STATUSES, classify } from '../core/classify';
 import { IdreconError } from '../errors';
 import { AtomicFile, CsvWriter } from '../io/csv-writer';
@@ -30,7 +31,7 @@ const Args = PlanArgs.extend({
   hexOrder: z.enum(['display', 'raw']).optional(),
   blockSoftMatch: z.boolean().default(false),
   failOn: listOf(STATUSES),
-  encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).default('auto'),
+  encoding: z.enum(ENCODINGS).default('auto'),
   delimiter: z
     .enum(['auto', ',', ';', 'tab'])
     .default('auto')

@@ -124,20 +124,18 @@ function domainOf(upn: string): string {
   return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** What every proposal repeats of its reconciliation row. */
+const rowFields = (r: ReconciliationRow) => ({
+  upn: r.upn,
+  currentUpn: r.cloudUpn,
+  cloudObjectId: r.cloudObjectId,
+  status: r.status,
+  reason: r.reason,
+  currentImmutableId: r.cloudImmutableId,
+});
+
 function review(r: ReconciliationRow, why: string): Proposal {
-  return {
-    upn: r.upn,
-    currentUpn: r.cloudUpn,
-    cloudObjectId: r.cloudObjectId,
-    status: r.status,
-    reason: r.reason,
-    action: 'review',
-    currentImmutableId: r.cloudImmutableId,
-    targetImmutableId: r.expectedImmutableId,
-    upnFlip: '',
-    stagingUpn: '',
-    why,
-  };
+  return { ...rowFields(r), action: 'review', targetImmutableId: r.expectedImmutableId, upnFlip: '', stagingUpn: '', why };
 }
 
 const HARD_MATCH = ' so that Entra Connect hard-matches the on-prem user';
@@ -153,13 +151,8 @@ function write(r: ReconciliationRow, ctx: PlanContext, target: string, because: 
     ? ` The UPN is in the federated domain ${domainOf(r.cloudUpn)}, where Graph refuses a new ImmutableID: the UPN is moved to ${stagingUpn}, the ImmutableID changed, and the UPN moved back.`
     : '';
   return {
-    upn: r.upn,
-    currentUpn: r.cloudUpn,
-    cloudObjectId: r.cloudObjectId,
-    status: r.status,
-    reason: r.reason,
+    ...rowFields(r),
     action,
-    currentImmutableId: r.cloudImmutableId,
     targetImmutableId: ctx.clearInsteadOfSet ? '' : target,
     upnFlip: federated ? 'yes' : 'no',
     stagingUpn,
