@@ -73,7 +73,7 @@ export function run(): void {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (!stopping && interrupt()) {
+      if (!stopping && interrupt(signal)) {
         stopping = true;
         process.stderr.write(`\nidrecon: stopping: rows in flight are being finished (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again stops at once)\n`);
         return;

@@ -47,6 +47,8 @@ export interface Progress {
 export interface ApplySummary {
   planId: string;
   counts: Record<ResultStatus, number>;
+  /** skipped-edited rows plan verify would fail on: approved but edited since, or malformed. */
+  badApprovals: number;
   /** Approved rows left for apply --resume (interrupted). */
   notStarted: number;
   writes: number;
@@ -103,11 +105,11 @@ async function earlierRun(o: ApplyOptions, planId: string): Promise<{ settled: S
   if (previous.some((r) => r.status === 'dry-run')) {
     throw new IdreconError('USAGE', 'these results are a dry run, which has nothing to resume: run without --resume to replace them', { file: o.resultsFile });
   }
-  // A row with a results line is settled, unless that line says the user was left on the staging
-  // UPN. A row begun in the journal without one was in flight: a fresh read decides what it needs.
+  // A row whose last results line is anything but 'failed' is settled; failed rows (a user left on
+  // the staging UPN among them) are tried again. A row begun in the journal without a results line
+  // was in flight: a fresh read decides what it still needs.
   const last = new Map(previous.map((r) => [Number(r.row), r]));
-  const leftOnStaging = (r: ResultRow) => r.status === 'failed' && r.staging_upn !== '' && r.after_upn === r.staging_upn;
-  const settled = new Set([...last].filter(([, r]) => !leftOnStaging(r)).map(([row]) => row));
+  const settled = new Set([...last].filter(([, r]) => r.status !== 'failed').map(([row]) => row));
   const journal = readJournal(journalFile);
   const begun = new Set([...journal].filter(([row, events]) => events.has('begin') && !settled.has(row)).map(([row]) => row));
   return { settled, begun };
@@ -130,11 +132,26 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
   const summary: ApplySummary = {
     planId: plan.planId,
     counts: Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>,
+    badApprovals: open.filter((r) => (r.approved && r.state === 'edited') || r.state === 'malformed').length,
     notStarted: 0,
     writes: 0,
     elapsedMs: 0,
   };
   const progress: Progress = { done: 0, total: open.length, throttledMs: 0 };
+  const retries = new Map<string, number>();
+  let pausedUntil = 0;
+  const onRetry = (e: RetryEvent) => {
+    const path = new URL(e.url).pathname;
+    retries.set(path, (retries.get(path) ?? 0) + 1);
+    if (e.reason !== '429') return;
+    // Parallel requests wait out one shared pause: count the time it covers, not each wait.
+    const now = o.clock.now();
+    progress.throttledMs += Math.max(0, now + e.waitMs - Math.max(pausedUntil, now));
+    pausedUntil = Math.max(pausedUntil, now + e.waitMs);
+  };
+  // Signing in before any file is opened: bad credentials leave nothing that needs --resume.
+  const tokens = candidates.length > 0 ? await msalTokens(o.credentials) : undefined;
+  await tokens?.token();
   const log = new ResultsLog(o.resultsFile, o.resume);
   const journal = o.execute ? new Journal(journalPathFor(o.resultsFile), o.resume) : undefined;
   const record = (r: ResultRow, status: ResultStatus, message: string, end = true) => {
@@ -153,15 +170,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
       const skip = skipOf(row);
       if (skip) record(baseResult(plan.planId, row), skip.status, skip.message);
     }
-    if (candidates.length > 0) {
-      const retries = new Map<string, number>();
-      const onRetry = (e: RetryEvent) => {
-        const path = new URL(e.url).pathname;
-        retries.set(path, (retries.get(path) ?? 0) + 1);
-        if (e.reason === '429') progress.throttledMs += e.waitMs;
-      };
-      const tokens = await msalTokens(o.credentials);
-      await tokens.token();
+    if (tokens) {
       const client = createGraphClient({ graphUrl: o.graphUrl, tokens, clock: o.clock, retry: o.retry, onRetry, writeBudget: o.writeBudget });
       const policy = { ...DEFAULT_RETRY, ...o.retry };
       const limit = pLimit(o.concurrency);
@@ -171,12 +180,13 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
         const before = retries.get(path) ?? 0;
         const outcome = await patchUser(client, r.cloud_object_id, body);
         r.attempts = String(Number(r.attempts || 0) + 1 + (retries.get(path) ?? 0) - before);
-        r.http_status = String(outcome.status);
-        r.request_id = outcome.requestId;
         summary.writes++;
         return outcome;
       };
-      const failure = (r: ResultRow, o2: Outcome) => {
+      /** The request that decided the row: the last write when it worked, the refused one when not. */
+      const decidedBy = (r: ResultRow, o2: Outcome) => {
+        r.http_status = String(o2.status);
+        r.request_id = o2.requestId;
         r.graph_error_code = o2.code;
         r.graph_error_message = o2.message;
       };
@@ -184,12 +194,17 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
       const execute = async (row: PlanRow, live: LiveUser, decision: Decision): Promise<void> => {
         const p = row.proposal;
         const r = baseResult(plan.planId, row);
-        r.before_upn = live.userPrincipalName;
-        r.before_immutable_id = live.onPremisesImmutableId ?? '';
         r.started_at = new Date(o.clock.now()).toISOString();
         const target = targetOf(row);
-        if (decision.kind === 'drift') return record(r, 'skipped-drift', decision.message);
-        if (decision.kind === 'already-done') return record(r, 'already-done', 'the user already has the target value; nothing was written');
+        if (decision.kind === 'drift' || decision.kind === 'already-done') {
+          // Nothing is written: before and after are the user as read now.
+          r.before_upn = r.after_upn = live.userPrincipalName;
+          r.before_immutable_id = r.after_immutable_id = live.onPremisesImmutableId ?? '';
+          if (decision.kind === 'drift') return record(r, 'skipped-drift', decision.message);
+          return record(r, 'already-done', 'the user already has the target value; nothing was written');
+        }
+        // 'before' stays the plan's current values, which the write was checked against: after an
+        // interruption the fresh read already shows the change, and a rollback needs the original.
         r.after_upn = p.currentUpn;
         r.after_immutable_id = target;
         if (decision.kind === 'confirmed') return record(r, 'applied', 'written before the interruption; confirmed by a fresh read on resume');
@@ -202,28 +217,28 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
         const anchor = { onPremisesImmutableId: target === '' ? null : target };
         if (p.upnFlip !== 'yes') {
           const result = await patch(r, anchor);
+          decidedBy(r, result);
           if (result.ok) return record(r, 'applied', '');
-          failure(r, result);
           r.after_upn = live.userPrincipalName;
           r.after_immutable_id = live.onPremisesImmutableId ?? '';
-          return record(r, 'failed', 'Graph refused the change; nothing was changed');
+          return record(r, 'failed', 'Graph refused the change; nothing was changed: fix the cause, then run apply --resume to try again');
         }
         if (decision.kind === 'go') {
           const staged = await patch(r, { userPrincipalName: p.stagingUpn });
           if (!staged.ok) {
-            failure(r, staged);
+            decidedBy(r, staged);
             r.after_upn = live.userPrincipalName;
             r.after_immutable_id = live.onPremisesImmutableId ?? '';
-            return record(r, 'failed', `moving the UPN to ${p.stagingUpn} failed; nothing was changed`);
+            return record(r, 'failed', `moving the UPN to ${p.stagingUpn} failed; nothing was changed: fix the cause, then run apply --resume to try again`);
           }
           journal.record(row.row, 'staged');
         }
         const needsAnchor = (live.onPremisesImmutableId ?? '') !== target;
         const written = await patch(r, { ...(needsAnchor ? anchor : {}), userPrincipalName: p.currentUpn });
-        if (written.ok) return record(r, 'applied', decision.kind === 'finish' ? 'finished after the interruption: the user was on the staging UPN' : '');
-        failure(r, written);
+        decidedBy(r, written);
+        if (written.ok) return record(r, 'applied', decision.kind === 'finish' ? 'finished: an earlier attempt had left the user on the staging UPN' : '');
         const undone = await patch(r, { userPrincipalName: p.currentUpn });
-        r.after_immutable_id = live.onPremisesImmutableId ?? '';
+        r.after_immutable_id = decision.kind === 'finish' ? (live.onPremisesImmutableId ?? '') : p.currentImmutableId;
         if (undone.ok) return record(r, 'rolled-back', `changing the ImmutableID failed, so the UPN was moved back to ${p.currentUpn}`);
         r.after_upn = p.stagingUpn;
         // No 'end' in the journal: apply --resume finds this user on the staging UPN and repairs it.
@@ -246,10 +261,9 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
               const read = live.get(row.proposal.cloudObjectId)!;
               if ('failure' in read) {
                 const r = baseResult(plan.planId, row);
-                r.http_status = String(read.failure.status);
-                failure(r, read.failure);
-                r.request_id = read.failure.requestId;
-                return record(r, 'skipped-drift', `the fresh read before writing failed (${read.failure.status} ${read.failure.code}): the user may be gone`);
+                decidedBy(r, read.failure);
+                if (read.failure.status === 404) return record(r, 'skipped-drift', 'the user no longer exists in the tenant: reconcile and plan again');
+                return record(r, 'failed', `the fresh read before writing failed (${read.failure.status} ${read.failure.code}); nothing was written: run apply --resume to try again`);
               }
               await execute(row, read.user, decide(row, read.user, begun.has(row.row)));
             }),

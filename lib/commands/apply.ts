@@ -4,7 +4,7 @@ import { applyPlan } from '../apply/run';
 import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
 import { SIGN_IN_OPTIONS, SignInArgs, credentialsFrom } from '../graph/signin-options';
-import { onInterrupt } from '../io/interrupt';
+import { type StopSignal, onInterrupt } from '../io/interrupt';
 import type { Command } from '../options';
 
 const USAGE = `Executes the approved rows of a plan through Microsoft Graph. A dry run unless --execute.
@@ -25,7 +25,7 @@ stopped by Ctrl-C (resume with --resume). See docs/apply.md.`;
 
 const budget = z
   .string()
-  .regex(/^\d+\/\d+(\.\d+)?$/, { error: 'expected WRITES/SECONDS, e.g. 3000/150' })
+  .regex(/^[1-9]\d*\/(\d*[1-9]\d*(\.\d+)?|\d+\.\d*[1-9]\d*)$/, { error: 'expected WRITES/SECONDS with both above zero, e.g. 3000/150' })
   .transform((s) => {
     const [limit, seconds] = s.split('/').map(Number);
     return { limit, windowMs: seconds * 1000 };
@@ -69,8 +69,11 @@ export const apply: Command<Args> = {
   },
   schema: Args,
   async run(args, io) {
-    let stop = false;
-    const stopListening = onInterrupt(() => (stop = true));
+    if (args.resume && !args.execute) {
+      throw new IdreconError('USAGE', '--resume: expected --execute as well: only an executed run can be resumed (a dry run is simply run again)');
+    }
+    let stop: StopSignal | undefined;
+    const stopListening = onInterrupt((signal) => (stop = signal));
     const started = Date.now();
     const tty = io.stderr.isTTY;
     let last = 0;
@@ -88,7 +91,7 @@ export const apply: Command<Args> = {
         writeBudget: args.writeBudget,
         retry: { maxRetries: args.maxRetries },
         clock: realClock,
-        stopRequested: () => stop,
+        stopRequested: () => stop !== undefined,
         onProgress: (p) => {
           if (!tty || Date.now() - last < 200) return;
           last = Date.now();
@@ -102,12 +105,16 @@ export const apply: Command<Args> = {
           ` (${s.writes} writes in ${(s.elapsedMs / 1000).toFixed(1)} s); results in ${args.results}\n`,
       );
       if (s.notStarted > 0) {
-        io.stderr.write(`idrecon: stopped with ${s.notStarted} rows not started; run the same command with --resume to finish\n`);
-        return 130;
+        const next = args.execute ? 'run the same command with --resume to finish' : 'run the dry run again to see them all';
+        io.stderr.write(`idrecon: stopped with ${s.notStarted} rows not started; ${next}\n`);
+        return stop === 'SIGTERM' ? 143 : 130;
       }
-      const attention = s.counts.failed + s.counts['rolled-back'] + s.counts['skipped-drift'];
+      const attention = s.counts.failed + s.counts['rolled-back'] + s.counts['skipped-drift'] + s.badApprovals;
       if (attention > 0) {
-        throw new IdreconError('GATE_FAILED', `${attention} rows failed, were rolled back or drifted; see their message in ${args.results}`);
+        throw new IdreconError(
+          'GATE_FAILED',
+          `${attention} rows need attention (failed, rolled back, drifted, or approved but edited or malformed in the plan); see their message in ${args.results}`,
+        );
       }
       if (!args.execute) io.stdout.write('nothing was written: this was a dry run; add --execute to apply\n');
       return 0;

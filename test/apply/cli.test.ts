@@ -1,5 +1,5 @@
 /** idrecon apply as an admin runs it: the safeguards and what it says. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalTenant } from '../../lib/tenant/server';
 import { cli, tempDir } from '../helpers';
@@ -44,4 +44,35 @@ test('a dry run, then the run, then the same results again without --resume', as
     stdout: '',
     stderr: `idrecon: ${join(dir, 'results.csv')}: these results belong to an executed run: continue it with --resume, or give another --results file\n`,
   });
+});
+
+test('an approved row edited since the plan was written is not applied, and the run says so', async () => {
+  const dir = tempDir();
+  const planFile = approve(await fixturePlan(dir), (r) => r.row === '1' || r.row === '2');
+  writeFileSync(planFile, readFileSync(planFile, 'utf8').replace('Fpi7oYEDRF+iXlsNzgwx/w==', 'MXiqdGCsbEy88DxCsxC66g=='));
+  const r = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', ...signIn()]);
+  expect(r.code).toBe(3);
+  expect(r.stderr).toBe(
+    `idrecon: 1 rows need attention (failed, rolled back, drifted, or approved but edited or malformed in the plan); see their message in ${join(dir, 'results.csv')}\n`,
+  );
+  expect(tenant.state.find('f9b92636-2b02-5cbd-a840-eb35e6ac5f7e')!.onPremisesImmutableId).toBe('obuYFgOBX0SiXlsNzgwx/w==');
+});
+
+test('a failed sign-in leaves nothing behind that would need --resume', async () => {
+  const dir = tempDir();
+  const planFile = approve(await fixturePlan(dir), writeRows);
+  process.env.IDRECON_TEST_SECRET = 'wrong';
+  const r = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', ...signIn()]);
+  expect(r.code).toBe(4);
+  expect(existsSync(join(dir, 'results.csv'))).toBe(false);
+  expect(existsSync(join(dir, 'results.csv.journal'))).toBe(false);
+});
+
+test('--resume belongs to executed runs, and a write budget must be above zero', async () => {
+  expect((await cli(['apply', '--plan', 'p.csv', '--results', 'r.csv', '--resume', ...signIn()])).stderr).toBe(
+    'idrecon: --resume: expected --execute as well: only an executed run can be resumed (a dry run is simply run again)\n',
+  );
+  expect((await cli(['apply', '--plan', 'p.csv', '--results', 'r.csv', '--write-budget', '0/150', ...signIn()])).stderr).toBe(
+    "idrecon: --write-budget: expected WRITES/SECONDS with both above zero, e.g. 3000/150, got '0/150'\n",
+  );
 });

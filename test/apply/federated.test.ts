@@ -30,7 +30,7 @@ test('when setting the ImmutableID fails, the UPN is moved back and the row is r
       status: 'rolled-back',
       after_upn: 'carol.clark@contoso.com',
       after_immutable_id: '',
-      http_status: '204',
+      http_status: '400',
       graph_error_code: 'Request_BadRequest',
       graph_error_message: 'Another object with the same value for property onPremisesImmutableId already exists.',
       attempts: '3',
@@ -76,7 +76,7 @@ test('a user the UPN cannot be moved back for is recorded on its staging UPN, an
     const rows = (await readResults(resultsFile)).filter((r) => r.row === '1');
     expect(rows.map((r) => [r.status, r.message])).toEqual([
       ['failed', expect.stringContaining('left on carol.clark@contoso.onmicrosoft.com')],
-      ['applied', 'finished after the interruption: the user was on the staging UPN'],
+      ['applied', 'finished: an earlier attempt had left the user on the staging UPN'],
     ]);
     expect(readFileSync(`${resultsFile}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).event)).toEqual(['begin', 'staged', 'begin', 'end']);
   } finally {

@@ -1,7 +1,8 @@
 /** Stopping part-way and resuming, and undoing a run with a rollback plan. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults } from '../../lib/apply/results';
-import { cli, tempDir } from '../helpers';
+import { cli, project, tempDir } from '../helpers';
 import { fastClock } from '../tenant/harness';
 import { applyTo, approve, fixturePlan, fixtureTenant, outcomes, writeRows } from './harness';
 
@@ -45,6 +46,37 @@ test('a rollback plan, approved and applied, puts every ImmutableID back', async
     const undone = await applyTo(tenant, clock, { planFile: rollbackPlan, resultsFile: join(dir, 'rollback-results.csv') });
     expect(undone.counts.applied).toBe(5);
     expect(JSON.stringify(tenant.state.users)).toBe(original);
+  } finally {
+    await tenant.close();
+  }
+});
+
+test('a write that landed just before a crash is confirmed on resume, and still rolls back to the original', async () => {
+  const clock = fastClock();
+  const tenant = await fixtureTenant(clock);
+  try {
+    const dir = tempDir();
+    const planFile = approve(await fixturePlan(dir), (r) => r.row === '2');
+    const resultsFile = join(dir, 'results.csv');
+    await applyTo(tenant, clock, { planFile, resultsFile });
+    // The crash came after Graph took the write and before its results line and 'end' were written.
+    const lines = readFileSync(resultsFile, 'utf8').split('\r\n');
+    writeFileSync(resultsFile, lines.filter((l) => !l.startsWith('CHG0042,2,')).join('\r\n'));
+    writeFileSync(`${resultsFile}.journal`, readFileSync(`${resultsFile}.journal`, 'utf8').split('\n').filter((l) => !l.includes('"end"')).join('\n'));
+
+    const resumed = await applyTo(tenant, clock, { planFile, resultsFile, resume: true });
+    expect(resumed.writes).toBe(0);
+    const row = (await readResults(resultsFile)).find((r) => r.row === '2')!;
+    expect(row).toMatchObject({
+      status: 'applied',
+      before_immutable_id: 'obuYFgOBX0SiXlsNzgwx/w==',
+      after_immutable_id: 'Fpi7oYEDRF+iXlsNzgwx/w==',
+      message: 'written before the interruption; confirmed by a fresh read on resume',
+    });
+    await cli(['rollback', '--results', resultsFile, '--out', join(dir, 'rollback.csv'), '--plan-id', 'RB1']);
+    expect(project(readFileSync(join(dir, 'rollback.csv'), 'utf8'), ['upn', 'current_immutable_id', 'target_immutable_id'])).toBe(
+      'upn,current_immutable_id,target_immutable_id\ndan.davis@contoso.com,Fpi7oYEDRF+iXlsNzgwx/w==,obuYFgOBX0SiXlsNzgwx/w==\n',
+    );
   } finally {
     await tenant.close();
   }
