@@ -105,13 +105,19 @@ async function earlierRun(o: ApplyOptions, planId: string): Promise<{ settled: S
   if (previous.some((r) => r.status === 'dry-run')) {
     throw new IdreconError('USAGE', 'these results are a dry run, which has nothing to resume: run without --resume to replace them', { file: o.resultsFile });
   }
-  // A row whose last results line is anything but 'failed' is settled; failed rows (a user left on
-  // the staging UPN among them) are tried again. A row begun in the journal without a results line
-  // was in flight: a fresh read decides what it still needs.
+  // A row whose last results line is anything but failed or rolled-back is settled; those two (a
+  // user left on the staging UPN among them) are tried again. A row begun in the journal without a
+  // results line was in flight: a fresh read decides what it still needs.
   const last = new Map(previous.map((r) => [Number(r.row), r]));
-  const settled = new Set([...last].filter(([, r]) => r.status !== 'failed').map(([row]) => row));
+  const settled = new Set([...last].filter(([, r]) => r.status !== 'failed' && r.status !== 'rolled-back').map(([row]) => row));
+  // Begun: in flight at the interruption (no results line yet), or failed with the user left on
+  // the staging UPN. Only these may be finished, or confirmed as written by that earlier attempt.
+  const leftOnStaging = (row: number) => {
+    const r = last.get(row);
+    return r !== undefined && r.status === 'failed' && r.staging_upn !== '' && r.after_upn === r.staging_upn;
+  };
   const journal = readJournal(journalFile);
-  const begun = new Set([...journal].filter(([row, events]) => events.has('begin') && !settled.has(row)).map(([row]) => row));
+  const begun = new Set([...journal].filter(([row, events]) => events.has('begin') && (!last.has(row) || leftOnStaging(row))).map(([row]) => row));
   return { settled, begun };
 }
 
@@ -239,7 +245,9 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
         if (written.ok) return record(r, 'applied', decision.kind === 'finish' ? 'finished: an earlier attempt had left the user on the staging UPN' : '');
         const undone = await patch(r, { userPrincipalName: p.currentUpn });
         r.after_immutable_id = decision.kind === 'finish' ? (live.onPremisesImmutableId ?? '') : p.currentImmutableId;
-        if (undone.ok) return record(r, 'rolled-back', `changing the ImmutableID failed, so the UPN was moved back to ${p.currentUpn}`);
+        if (undone.ok) {
+          return record(r, 'rolled-back', `changing the ImmutableID failed, so the UPN was moved back to ${p.currentUpn}: fix the cause, then run apply --resume to try again`);
+        }
         r.after_upn = p.stagingUpn;
         // No 'end' in the journal: apply --resume finds this user on the staging UPN and repairs it.
         return record(

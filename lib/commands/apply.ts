@@ -17,11 +17,13 @@ never applied. Before each write the user is read again: if its UPN or Immutable
 what the plan says, the row is skipped (skipped-drift). Users in a federated domain are moved to
 their staging UPN, changed, and moved back; if a step fails the UPN is put back. Every row gets a
 line in results.csv as it finishes, and each step is journalled in results.csv.journal, so after
-a crash or Ctrl-C 'apply --resume' finishes what is unfinished and repairs any user left mid-way.
-More than --max-changes users to change stops the run before the first write.
+a crash or Ctrl-C 'apply --execute --resume' finishes what is unfinished, tries failed and rolled-back rows again
+and repairs any user left mid-way. More than --max-changes users to change stops the run before
+the first write.
 Exit codes: 0 every approved row applied or already done; 3 rows failed, were rolled back or
-drifted, or --max-changes was exceeded; 2 bad usage or input; 4 sign-in or Graph failed; 130
-stopped by Ctrl-C (resume with --resume). See docs/apply.md.`;
+drifted, approved rows were edited or malformed in the plan, or --max-changes was exceeded;
+2 bad usage or input; 4 sign-in or Graph failed; 130 (143 for SIGTERM) stopped before the end:
+resume with --execute --resume. See docs/apply.md.`;
 
 const budget = z
   .string()
@@ -59,7 +61,7 @@ export const apply: Command<Args> = {
     plan: { type: 'string', describe: 'the approved plan (idrecon plan; check it with idrecon plan verify)' },
     results: { type: 'string', describe: 'results CSV to write, one row per plan row; its journal goes beside it' },
     execute: { type: 'boolean', describe: 'write to the tenant (without it: a dry run that reads but never writes)' },
-    resume: { type: 'boolean', describe: 'continue an interrupted run from its results and journal' },
+    resume: { type: 'boolean', describe: 'with --execute: continue a run from its results and journal, trying failed and rolled-back rows again' },
     'max-changes': { type: 'number', describe: 'stop before the first write if more users would change (default 500)' },
     concurrency: { type: 'number', describe: 'rows in flight at once (default 8)' },
     'write-budget': { type: 'string', describe: "the tenant's write budget as WRITES/SECONDS (default Graph's 3000/150)" },

@@ -10,15 +10,16 @@ or checks a plan that came back.
 
 Usage:
   idrecon plan --reconciliation DIR/reconciliation.csv --out plan.csv (--domains domains.csv | --federated-domains LIST [--initial-domain DOMAIN]) [options]
-  idrecon plan verify plan.csv
+  idrecon plan verify plan.csv [--encoding windows-1252]
 
 One row per proposed change: set-immutable-id, clear-immutable-id (with --clear-instead-of-set),
 or review (never applied; 'why' says what a person must decide). Approve a row by writing yes in
 its approve column; row_hash covers every cell but approve and why, so an edited row is caught and
 never applied. The file is written for Excel (UTF-8 with BOM, CRLF, values a spreadsheet would turn into
 formulas, numbers or dates kept as text) and reads back after a spreadsheet saved it.
-'plan verify' counts approved, unapproved, edited and malformed rows; it exits 0 only when no
-approved row was edited and no row is malformed, else 3. See docs/plan.md.`;
+'plan verify' counts approved, unapproved, edited and malformed rows (approved review rows apart:
+they are never applied); it exits 0 only when no approved row was edited and no row is malformed,
+else 3. See docs/plan.md.`;
 
 const Args = PlanArgs.extend({
   verify: z.enum(['verify'], { error: "expected 'verify' (idrecon plan verify FILE) or no word at all" }).optional(),

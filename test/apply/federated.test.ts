@@ -34,7 +34,7 @@ test('when setting the ImmutableID fails, the UPN is moved back and the row is r
       graph_error_code: 'Request_BadRequest',
       graph_error_message: 'Another object with the same value for property onPremisesImmutableId already exists.',
       attempts: '3',
-      message: 'changing the ImmutableID failed, so the UPN was moved back to carol.clark@contoso.com',
+      message: 'changing the ImmutableID failed, so the UPN was moved back to carol.clark@contoso.com: fix the cause, then run apply --resume to try again',
     });
   } finally {
     await tenant.close();

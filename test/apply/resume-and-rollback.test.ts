@@ -81,3 +81,26 @@ test('a write that landed just before a crash is confirmed on resume, and still 
     await tenant.close();
   }
 });
+
+test('a rolled-back row tried again by --resume is already-done, not claimed, when someone fixed it meanwhile', async () => {
+  const clock = fastClock();
+  const tenant = await fixtureTenant(clock);
+  try {
+    const dir = tempDir();
+    const planFile = approve(await fixturePlan(dir), (r) => r.row === '2');
+    const dan = tenant.state.find('f9b92636-2b02-5cbd-a840-eb35e6ac5f7e')!;
+    // The target is taken by another account, so the first run fails for dan.
+    tenant.state.update(tenant.state.findByUpn('victor.vance@contoso.com')!, { onPremisesImmutableId: 'Fpi7oYEDRF+iXlsNzgwx/w==' });
+    const resultsFile = join(dir, 'results.csv');
+    await applyTo(tenant, clock, { planFile, resultsFile });
+    expect((await readResults(resultsFile)).find((r) => r.row === '2')!.status).toBe('rolled-back');
+    // An admin fixes dan by hand before resuming.
+    tenant.state.update(tenant.state.findByUpn('victor.vance@contoso.com')!, { onPremisesImmutableId: null });
+    tenant.state.update(dan, { onPremisesImmutableId: 'Fpi7oYEDRF+iXlsNzgwx/w==' });
+    const resumed = await applyTo(tenant, clock, { planFile, resultsFile, resume: true });
+    expect(resumed.counts['already-done']).toBe(1);
+    expect(resumed.counts.applied).toBe(0);
+  } finally {
+    await tenant.close();
+  }
+});
