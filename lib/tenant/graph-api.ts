@@ -4,7 +4,7 @@
  */
 import { type GraphFault, fault } from './graph-error';
 import { isFault, matches, parseFilter, parseQuery, parseSelect, parseSkipToken, parseTop, project, safeDecode, skipToken } from './query';
-import { checkPatch } from './rules';
+import { SYNCED_MESSAGE, checkPatch } from './rules';
 import type { TenantState } from './state';
 import { type Throttle, costOf } from './throttle';
 
@@ -52,7 +52,7 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiAnswer {
     return failed(fault(400, 'BadRequest', `Resource not found for the segment '${segments[0] ?? ''}'.`));
   }
   const method = req.method.toUpperCase();
-  const allowed = resource === 'domains' || segments.length === 1 ? ['GET'] : ['GET', 'PATCH'];
+  const allowed = resource === 'domains' || segments.length === 1 ? ['GET'] : ['GET', 'PATCH', 'DELETE'];
   if (segments.length > 2 || !allowed.includes(method)) {
     return failed(fault(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.'));
   }
@@ -70,6 +70,13 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiAnswer {
     const select = parseSelect(params.get('$select'));
     if (isFault(select)) return failed(select);
     return json(200, { '@odata.context': `${ctx.base}/$metadata#users(${select.join(',')})/$entity`, ...project(user, select) });
+  }
+  if (method === 'DELETE') {
+    // Directory synchronization owns synced users, deletion included.
+    if (user.onPremisesSyncEnabled === true) return failed(fault(400, 'Request_BadRequest', SYNCED_MESSAGE));
+    ctx.state.remove(user);
+    ctx.onChange();
+    return { status: 204, headers: {} };
   }
   const change = checkPatch(ctx.state, user, req.body);
   if (isFault(change)) return failed(change);
@@ -101,7 +108,8 @@ function listUsers(ctx: ApiContext, params: Map<string, string>): ApiAnswer {
     if (isFault(filter)) return failed(filter);
     users = users.filter((u) => matches(u, filter));
   }
-  const page = users.slice(offset, offset + top);
+  // A page may come back short where users were deleted: the offsets of the others stay put.
+  const page = users.slice(offset, offset + top).filter((u) => !ctx.state.isDeleted(u));
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.base}/$metadata#users(${select.join(',')})`,
     value: page.map((u) => project(u, select)),

@@ -43,6 +43,8 @@ export const upnDomain = (upn: string): string => upn.slice(upn.lastIndexOf('@')
 
 export class TenantState {
   readonly users: CloudUser[] = [];
+  /** Deleted users stay in `users`, so skip tokens (offsets) stay valid; they are found no more. */
+  private readonly deleted = new Set<CloudUser>();
   private readonly byId = new Map<string, CloudUser>();
   private readonly byUpn = new Map<string, CloudUser>();
   private readonly byImmutableId = new Map<string, CloudUser>();
@@ -101,8 +103,20 @@ export class TenantState {
     Object.assign(user, change);
   }
 
+  /** DELETE /users/{id}: the user is gone from every lookup and listing. */
+  remove(user: CloudUser): void {
+    deleteIfOwn(this.byId, user.id.toLowerCase(), user);
+    deleteIfOwn(this.byUpn, user.userPrincipalName.toLowerCase(), user);
+    if (user.onPremisesImmutableId !== null) deleteIfOwn(this.byImmutableId, user.onPremisesImmutableId, user);
+    this.deleted.add(user);
+  }
+
+  isDeleted(user: CloudUser): boolean {
+    return this.deleted.has(user);
+  }
+
   async dump(usersFile: string, domainsFile?: string): Promise<void> {
-    await writeCsv(usersFile, CLOUD_CSV_COLUMNS, this.users.map(cloudUserFields));
+    await writeCsv(usersFile, CLOUD_CSV_COLUMNS, this.users.filter((u) => !this.deleted.has(u)).map(cloudUserFields));
     if (domainsFile) await writeCsv(domainsFile, DOMAIN_CSV_COLUMNS, this.listDomains().map(domainFields));
   }
 }

@@ -66,3 +66,24 @@ test('unapproved, edited and review rows are never written, and the tenant movin
     await tenant.close();
   }
 });
+
+test('a user deleted since the plan was written is drift, and nothing is written', async () => {
+  const clock = fastClock();
+  const tenant = await fixtureTenant(clock);
+  try {
+    const dir = tempDir();
+    const planFile = approve(await fixturePlan(dir), (r) => r.row === '1');
+    tenant.state.remove(userByUpn(tenant, 'carol.clark@contoso.com'));
+    const resultsFile = join(dir, 'results.csv');
+    const summary = await applyTo(tenant, clock, { planFile, resultsFile });
+    expect(summary.writes).toBe(0);
+    expect((await readResults(resultsFile)).find((r) => r.row === '1')).toMatchObject({
+      status: 'skipped-drift',
+      http_status: '404',
+      graph_error_code: 'Request_ResourceNotFound',
+      message: 'the user no longer exists in the tenant: reconcile and plan again',
+    });
+  } finally {
+    await tenant.close();
+  }
+});

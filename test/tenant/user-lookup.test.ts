@@ -1,5 +1,5 @@
 import type { LocalTenant } from '../../lib/tenant/server';
-import { client, graphError, serve, tempDir, usersFrom } from './harness';
+import { client, fastClock, graphError, seededUsers, serve, tempDir, usersFrom } from './harness';
 
 describe('finding one user', () => {
   let tenant: LocalTenant;
@@ -62,6 +62,24 @@ describe('query options the local tenant does not implement', () => {
       const graph = await client(tenant);
       const err = await graphError(graph.api('/users?$orderby=displayName').get());
       expect(err).toMatchObject({ statusCode: 400, code: 'Request_UnsupportedQuery', message: "Query option '$orderby' is not supported by the local tenant." });
+    } finally {
+      await tenant.close();
+    }
+  });
+});
+
+describe('deleting a user', () => {
+  it('answers 204, after which the user is not found by id or UPN, nor listed', async () => {
+    const clock = fastClock();
+    const tenant = await serve({ users: seededUsers(5) }, clock);
+    try {
+      const graph = await client(tenant, clock);
+      const id = '00000000-0000-4000-8000-000000000002';
+      await graph.api(`/users/${id}`).delete();
+      expect(await graphError(graph.api(`/users/${id}`).get())).toMatchObject({ statusCode: 404, code: 'Request_ResourceNotFound' });
+      expect(await graphError(graph.api('/users/user2@contoso.com').get())).toMatchObject({ statusCode: 404 });
+      const listed = await graph.api('/users?$select=userPrincipalName').get();
+      expect(listed.value.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toEqual(['user0@contoso.com', 'user1@contoso.com', 'user3@contoso.com', 'user4@contoso.com']);
     } finally {
       await tenant.close();
     }
