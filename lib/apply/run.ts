@@ -145,15 +145,10 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
   };
   const progress: Progress = { done: 0, total: open.length, throttledMs: 0 };
   const retries = new Map<string, number>();
-  let pausedUntil = 0;
   const onRetry = (e: RetryEvent) => {
     const path = new URL(e.url).pathname;
     retries.set(path, (retries.get(path) ?? 0) + 1);
-    if (e.reason !== '429') return;
-    // Parallel requests wait out one shared pause: count the time it covers, not each wait.
-    const now = o.clock.now();
-    progress.throttledMs += Math.max(0, now + e.waitMs - Math.max(pausedUntil, now));
-    pausedUntil = Math.max(pausedUntil, now + e.waitMs);
+    progress.throttledMs += e.pauseAddedMs;
   };
   // Signing in before any file is opened: bad credentials leave nothing that needs --resume.
   const tokens = candidates.length > 0 ? await msalTokens(o.credentials) : undefined;

@@ -53,6 +53,8 @@ export interface RetryEvent {
   reason: string;
   waitMs: number;
   url: string;
+  /** How much this retry lengthened the client's shared pause (429s only): throttled wall time. */
+  pauseAddedMs: number;
 }
 
 /** Spreads fallback waits over 50-100% of their length, so parallel requests do not retry in step. */
@@ -94,10 +96,13 @@ export class RetryStep implements Middleware {
         return;
       }
       const reason = 'status' in outcome ? String(outcome.status) : `network (${describe(outcome.networkError)})`;
-      this.onRetry({ retry: retry + 1, reason, waitMs: wait, url: String(context.request) });
       // A 429's wait becomes the shared pause, served at the top of the loop by this request and the others alike.
-      if ('status' in outcome && outcome.status === 429) this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + wait);
-      else await this.clock.sleep(wait);
+      const throttled = 'status' in outcome && outcome.status === 429;
+      const now = this.clock.now();
+      const pauseAddedMs = throttled ? Math.max(0, now + wait - Math.max(this.pausedUntil, now)) : 0;
+      if (throttled) this.pausedUntil = Math.max(this.pausedUntil, now + wait);
+      this.onRetry({ retry: retry + 1, reason, waitMs: wait, url: String(context.request), pauseAddedMs });
+      if (!throttled) await this.clock.sleep(wait);
     }
   }
 

@@ -1,5 +1,5 @@
 import { PacedLimiter, RESOURCE_UNIT_LIMIT, WRITE_LIMIT, WindowLimiter, priceOf } from '../../lib/graph/limits';
-import { RetryStep } from '../../lib/graph/retry';
+import { type RetryEvent, RetryStep } from '../../lib/graph/retry';
 import { fastClock } from '../tenant/harness';
 
 describe("the client's own pacing under Graph's budgets", () => {
@@ -48,7 +48,8 @@ describe('apply-side pacing and back-off', () => {
     // Time stands still here, so the pause a 429 sets stays ahead of every later request.
     const sleeps: number[] = [];
     const clock = { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) };
-    const step = new RetryStep({ maxRetries: 2, fallbackDelayMs: 1_000, maxFallbackDelayMs: 1_000 }, clock, () => undefined, () => 1);
+    const events: RetryEvent[] = [];
+    const step = new RetryStep({ maxRetries: 2, fallbackDelayMs: 1_000, maxFallbackDelayMs: 1_000 }, clock, (e) => events.push(e), () => 1);
     const answers = [429, 204, 204];
     step.setNext({
       execute: async (context) => {
@@ -62,5 +63,7 @@ describe('apply-side pacing and back-off', () => {
     await step.execute({ request: 'https://graph.microsoft.com/v1.0/users/b', options: {} } as never);
     // b was never throttled itself, yet waits out the Retry-After a got.
     expect(sleeps).toEqual([2_500, 2_500]);
+    // The one 429 is reported with the throttled time it adds to the shared pause.
+    expect(events.map((e) => [e.reason, e.waitMs, e.pauseAddedMs])).toEqual([['429', 2_500, 2_500]]);
   });
 });
