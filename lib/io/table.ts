@@ -35,3 +35,11 @@ export async function* readTable<F extends string>(
   }
   if (!header) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected a CSV export with column names on the first line', { file });
 }
+
+/**
+ * The rows of a file idrecon or Graph wrote (any encoding a BOM names, any delimiter), with cells
+ * trimmed: for the reconciliation, domains, Okta and local-tenant seed files.
+ */
+export async function* readTrimmedTable<F extends string>(file: string, specs: readonly ColumnSpec<F>[]): AsyncGenerator<{ line: number; cell: (f: F) => string }> {
+  for await (const row of readTable(file, { encoding: 'auto', delimiter: 'auto' }, specs)) yield { line: row.line, cell: (f: F) => row.cell(f).trim() };
+}

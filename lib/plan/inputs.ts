@@ -3,16 +3,8 @@
  * /domains export) and, optionally, Okta's application users.
  */
 import type { ColumnSpec } from '../io/columns';
-import type { CsvReadOptions } from '../io/csv-reader';
-import { readTable } from '../io/table';
+import { readTrimmedTable } from '../io/table';
 import type { OktaAppUser, ReconciliationRow } from './rows';
-
-const AUTO: CsvReadOptions = { encoding: 'auto', delimiter: 'auto' };
-
-/** Each data row with its named cells trimmed. */
-async function* table<F extends string>(file: string, specs: readonly ColumnSpec<F>[]): AsyncGenerator<{ line: number; cell: (f: F) => string }> {
-  for await (const row of readTable(file, AUTO, specs)) yield { line: row.line, cell: (f: F) => row.cell(f).trim() };
-}
 
 const own = <F extends string>(field: F, column: string, required = true): ColumnSpec<F> => ({
   field,
@@ -39,7 +31,7 @@ const RECONCILIATION: ColumnSpec<ReconField>[] = [
 ];
 
 export async function* readReconciliation(file: string): AsyncGenerator<ReconciliationRow> {
-  for await (const { line, cell } of table(file, RECONCILIATION)) {
+  for await (const { line, cell } of readTrimmedTable(file, RECONCILIATION)) {
     const row = { line } as ReconciliationRow;
     for (const spec of RECONCILIATION) row[spec.field] = cell(spec.field);
     yield row;
@@ -59,7 +51,7 @@ const DOMAIN_COLUMNS: ColumnSpec<'id' | 'authenticationType' | 'isInitial'>[] = 
 
 export async function readDomains(file: string): Promise<Domains> {
   const domains: Domains = { federated: new Set(), initial: undefined };
-  for await (const { cell } of table(file, DOMAIN_COLUMNS)) {
+  for await (const { cell } of readTrimmedTable(file, DOMAIN_COLUMNS)) {
     const name = cell('id').toLowerCase();
     if (cell('authenticationType').toLowerCase() === 'federated') domains.federated.add(name);
     if (cell('isInitial').toLowerCase() === 'true') domains.initial = name;
@@ -76,7 +68,7 @@ const OKTA_COLUMNS: ColumnSpec<'id' | 'userName' | 'externalId'>[] = [
 /** Okta app users by lower-cased user name (the UPN Okta provisions). */
 export async function readOktaAppUsers(file: string): Promise<Map<string, OktaAppUser>> {
   const users = new Map<string, OktaAppUser>();
-  for await (const { cell } of table(file, OKTA_COLUMNS)) {
+  for await (const { cell } of readTrimmedTable(file, OKTA_COLUMNS)) {
     users.set(cell('userName').toLowerCase(), { id: cell('id'), externalId: cell('externalId') });
   }
   return users;

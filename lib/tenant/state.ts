@@ -6,7 +6,7 @@
 import { IdreconError } from '../errors';
 import type { ColumnSpec } from '../io/columns';
 import { CsvWriter } from '../io/csv-writer';
-import { readTable } from '../io/table';
+import { readTrimmedTable } from '../io/table';
 
 export interface CloudUser {
   id: string;
@@ -167,11 +167,6 @@ const DOMAIN_SPECS = [
   spec<DomainField>('isVerified', ['isVerified'], false),
 ];
 
-/** Rows of a CSV as records keyed by field, with the line each came from. */
-async function* rowsOf<F extends string>(file: string, specs: ColumnSpec<F>[]): AsyncGenerator<{ line: number; cell: (f: F) => string }> {
-  for await (const row of readTable(file, { encoding: 'auto', delimiter: 'auto' }, specs)) yield { line: row.line, cell: (f) => row.cell(f).trim() };
-}
-
 function parseBool(value: string, where: { file: string; line: number; column: string }, empty: boolean | null): boolean | null {
   const v = value.toLowerCase();
   if (v === '') return empty;
@@ -181,7 +176,7 @@ function parseBool(value: string, where: { file: string; line: number; column: s
 
 export async function loadUsers(file: string): Promise<CloudUser[]> {
   const users: CloudUser[] = [];
-  for await (const { line, cell } of rowsOf(file, USER_SPECS)) {
+  for await (const { line, cell } of readTrimmedTable(file, USER_SPECS)) {
     users.push({
       id: cell('id'),
       userPrincipalName: cell('userPrincipalName'),
@@ -196,7 +191,7 @@ export async function loadUsers(file: string): Promise<CloudUser[]> {
 
 export async function loadDomains(file: string): Promise<Domain[]> {
   const domains: Domain[] = [];
-  for await (const { line, cell } of rowsOf(file, DOMAIN_SPECS)) {
+  for await (const { line, cell } of readTrimmedTable(file, DOMAIN_SPECS)) {
     const type = cell('authenticationType').toLowerCase();
     if (type !== 'managed' && type !== 'federated') {
       throw new IdreconError('INPUT_VALUE', `expected Managed or Federated, got '${cell('authenticationType')}'`, { file, line, column: 'authenticationType' });
