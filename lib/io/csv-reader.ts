@@ -2,12 +2,17 @@
  * The one CSV reader: bytes on disk to records with the line each starts on. It owns everything
  * about how exports are written: byte order marks and UTF-16 (PowerShell `>`), invalid UTF-8,
  * the `#TYPE` line of Windows PowerShell 5.1, `,` `;` or tab delimiters, blank rows, and turns
- * broken quoting into an error that names the line. Parsing itself is csv-parse.
+ * broken quoting into an error that names the line.
+ *
+ * Parsing is RFC 4180 over UTF-8 bytes, done here rather than by csv-parse: reconcile reads a
+ * million-user export in about a second this way, where csv-parse alone took ten (the
+ * measurements are in docs/performance.md). Records come out as field offsets into the bytes,
+ * so the reconcile engine copies what it needs without making a string per field; readCsv()
+ * gives the same records as strings for everything else.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { type FileHandle, open } from 'node:fs/promises';
 import { IdreconError } from '../errors';
 
 export const ENCODINGS = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
@@ -17,6 +22,8 @@ export type Delimiter = 'auto' | ',' | ';' | '\t';
 export interface CsvReadOptions {
   encoding: Encoding;
   delimiter: Delimiter;
+  /** Bytes read at a time (2 MiB); a record longer than that is read whole all the same. */
+  chunkBytes?: number;
 }
 
 export interface CsvRecord {
@@ -100,43 +107,6 @@ function sniffDelimiter(line: string): Exclude<Delimiter, 'auto'> {
   return ',';
 }
 
-/** Decodes bytes to text; invalid bytes are an error naming the line they are on. */
-async function* decode(file: string, encoding: Exclude<Encoding, 'auto'>): AsyncGenerator<string> {
-  const decoder = new TextDecoder(encoding, { fatal: true });
-  let newlinesBefore = 0;
-  try {
-    for await (const chunk of createReadStream(file)) {
-      const buf = chunk as Buffer;
-      let text: string;
-      try {
-        text = decoder.decode(buf, { stream: true });
-      } catch {
-        const at = encoding === 'utf-8' ? firstInvalidUtf8(buf) : buf.length;
-        const line = newlinesBefore + countNewlines(buf.subarray(0, at)) + 1;
-        const byte = at < buf.length ? ` (byte 0x${buf[at].toString(16).toUpperCase().padStart(2, '0')})` : '';
-        throw new IdreconError(
-          'INPUT_ENCODING',
-          `is not valid ${encoding.toUpperCase()}${byte}; it was probably saved in a Windows code page: re-save it as UTF-8 (Export-Csv -Encoding UTF8), or run again with --encoding windows-1252`,
-          { file, line },
-        );
-      }
-      newlinesBefore += countNewlines(buf);
-      if (text) yield text;
-    }
-  } catch (err) {
-    if (err instanceof IdreconError) throw err;
-    throw new IdreconError('INPUT_NOT_FOUND', `cannot read the file (${(err as Error).message})`, { file });
-  }
-  const rest = decoder.decode();
-  if (rest) yield rest;
-}
-
-function countNewlines(buf: Uint8Array): number {
-  let n = 0;
-  for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) n++;
-  return n;
-}
-
 /** Offset of the first byte that cannot start or continue a UTF-8 sequence. */
 function firstInvalidUtf8(b: Uint8Array): number {
   for (let i = 0; i < b.length; ) {
@@ -149,77 +119,344 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
-/**
- * Line breaks inside a record's fields (CRLF, CR or LF each count one, as an editor shows them),
- * and how many were CRLF: csv-parse 7.0.3's own line count, used only in its error messages,
- * counts both halves of a CRLF inside a quoted field, so errors are corrected by that many.
- */
-function lineBreaksIn(fields: string[]): { breaks: number; crlf: number } {
-  let breaks = 0;
-  let crlf = 0;
-  for (const f of fields) {
-    if (f.indexOf('\n') === -1 && f.indexOf('\r') === -1) continue;
-    for (let i = 0; i < f.length; i++) {
-      const c = f.charCodeAt(i);
-      if (c === 0x0d && f.charCodeAt(i + 1) === 0x0a) {
-        crlf++;
-        i++;
-      }
-      if (c === 0x0d || c === 0x0a) breaks++;
-    }
-  }
-  return { breaks, crlf };
-}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const CHUNK = 1 << 21;
 
 const QUOTING_HINT =
   'a field that contains the delimiter, a double quote or a line break must be enclosed in double quotes, with quotes inside it doubled ("")';
 
-/**
- * An unclosed quote is only found at the end of the file, so csv-parse names the last line;
- * the record it opened starts at `recordLine`, the line after the last complete record.
- */
-function quotingError(err: CsvError, file: string, recordLine: number, extraLines: number): IdreconError {
-  const what: Record<string, string> = {
-    CSV_QUOTE_NOT_CLOSED: 'a quoted field starts on this line and is never closed',
-    CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by more text',
-    INVALID_OPENING_QUOTE: 'a double quote appears inside a field that is not quoted',
-    CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a closing quote is followed by more text',
-  };
-  const lines = (err as CsvError & { lines?: number }).lines;
-  const line = err.code === 'CSV_QUOTE_NOT_CLOSED' || lines === undefined ? recordLine : lines - extraLines;
-  return new IdreconError('INPUT_QUOTING', `broken CSV quoting: ${what[err.code] ?? err.message}; ${QUOTING_HINT}`, { file, line });
+function quotingError(file: string, line: number, what: string): IdreconError {
+  return new IdreconError('INPUT_QUOTING', `broken CSV quoting: ${what}; ${QUOTING_HINT}`, { file, line });
 }
 
 /**
- * Streams the records of a CSV file, header first, each with the line it starts on. Skips the
- * #TYPE line, and blank lines and rows whose every field is empty or spaces (counted in
- * `stats.blankRows`).
- * `stats` is filled in as soon as the file is opened.
+ * One record of the bytes being read: field i is bytes [starts[i], ends[i]) of `buf`, without
+ * its enclosing quotes. The object and its arrays are reused for the next record: copy what you
+ * keep.
+ */
+export class RawRecord {
+  buf: Buffer = Buffer.alloc(0);
+  /** Line of the file the record starts on, counting from 1 (the #TYPE line included). */
+  line = 0;
+  count = 0;
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  /** 1 where a quoted field holds doubled quotes (""), which text() undoes. */
+  escaped = new Uint8Array(64);
+
+  /** Field i as text; '' past the end of a short row. */
+  text(i: number): string {
+    if (i >= this.count) return '';
+    const s = this.buf.toString('utf8', this.starts[i], this.ends[i]);
+    return this.escaped[i] ? s.replaceAll('""', '"') : s;
+  }
+
+  fields(): string[] {
+    const out = new Array<string>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.text(i);
+    return out;
+  }
+
+  grow(): void {
+    const n = this.starts.length * 2;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    const escaped = new Uint8Array(n);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    escaped.set(this.escaped);
+    Object.assign(this, { starts, ends, escaped });
+  }
+
+  /** Every field empty or white space (a blank line, or Excel's `,,,`): never data. */
+  isBlank(): boolean {
+    const b = this.buf;
+    for (let f = 0; f < this.count; f++) {
+      for (let i = this.starts[f]; i < this.ends[f]; i++) {
+        const c = b[i];
+        if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+        if (c < 0x80 || this.text(f).trim() !== '') return false;
+        break;
+      }
+    }
+    return true;
+  }
+}
+
+/** Line breaks in bytes (CRLF, CR or LF each count one, as an editor shows them). */
+function lineBreaks(b: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (b[i] === CR || (b[i] === LF && (i === from || b[i - 1] !== CR))) n++;
+  return n;
+}
+
+/**
+ * Reads a CSV file a chunk at a time. Each call to next() reads on and hands every complete,
+ * non-blank record to `visit`; a record cut by the end of a chunk waits for the next one.
+ */
+export class CsvScanner {
+  private buf: Buffer;
+  /** Bytes of buf that hold data, and where the records not yet read start. */
+  private len = 0;
+  private pos = 0;
+  private eof = false;
+  private offset = 0;
+  private line = 1;
+  private readonly record = new RawRecord();
+  private readonly delimiter: number;
+  /** For input that is not UTF-8: it is decoded to text and read as UTF-8. */
+  private readonly decoder: TextDecoder | undefined;
+  private raw: Buffer | undefined;
+
+  private constructor(
+    private readonly file: string,
+    private readonly handle: FileHandle,
+    private typeLine: boolean,
+    readonly stats: CsvStats,
+    chunkBytes: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.delimiter = stats.delimiter.charCodeAt(0);
+    if (stats.encoding !== 'utf-8') {
+      this.decoder = new TextDecoder(stats.encoding, { fatal: true });
+      this.raw = Buffer.allocUnsafe(chunkBytes);
+    }
+  }
+
+  /** `stats` (if given) is filled in at once and its blank row count kept up to date. */
+  static async open(file: string, opts: CsvReadOptions, stats: Partial<CsvStats> = {}): Promise<CsvScanner> {
+    const { encoding, delimiter, typeLine } = await sniff(file, opts);
+    const handle = await open(file, 'r').catch((err: Error) => {
+      throw new IdreconError('INPUT_NOT_FOUND', `cannot read the file (${err.message})`, { file });
+    });
+    // At least 4 bytes, so a chunk always has room for a whole UTF-8 sequence or CRLF.
+    const chunkBytes = Math.max(4, opts.chunkBytes ?? CHUNK);
+    return new CsvScanner(file, handle, typeLine, Object.assign(stats, { encoding, delimiter, blankRows: 0 }), chunkBytes);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
+
+  /** Reads on, calling `visit` for each record found; false once the whole file has been read. */
+  async next(visit: (record: RawRecord) => void): Promise<boolean> {
+    if (this.eof && this.pos >= this.len) return false;
+    const first = this.offset === 0;
+    await this.fill();
+    if (first) this.skipByteOrderMark();
+    if (this.typeLine) this.skipTypeLine();
+    if (!this.typeLine) {
+      const from = this.pos;
+      const lineAtFrom = this.line;
+      this.tokenize(visit);
+      if (!this.decoder && !isUtf8(this.buf.subarray(from, this.pos))) throw this.invalidUtf8(from, lineAtFrom);
+    }
+    return !(this.eof && this.pos >= this.len);
+  }
+
+  private async fill(): Promise<void> {
+    const rest = this.len - this.pos;
+    if (rest > this.buf.length / 2) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, this.pos, this.len);
+      this.buf = bigger;
+    } else {
+      this.buf.copy(this.buf, 0, this.pos, this.len);
+    }
+    this.len = rest;
+    this.pos = 0;
+    if (this.eof) return;
+    const target = this.decoder ? this.raw! : this.buf;
+    const at = this.decoder ? 0 : this.len;
+    const { bytesRead } = await this.handle.read(target, at, target.length - at, this.offset).catch((err: Error) => {
+      throw new IdreconError('INPUT_NOT_FOUND', `cannot read the file (${err.message})`, { file: this.file });
+    });
+    this.offset += bytesRead;
+    if (bytesRead === 0) this.eof = true;
+    if (this.decoder) this.append(this.decode(this.raw!.subarray(0, bytesRead)));
+    else this.len += bytesRead;
+  }
+
+  private decode(bytes: Buffer): Buffer {
+    try {
+      return Buffer.from(this.decoder!.decode(bytes, { stream: !this.eof }), 'utf8');
+    } catch {
+      throw new IdreconError(
+        'INPUT_ENCODING',
+        `is not valid ${this.stats.encoding.toUpperCase()}; it was probably saved in another encoding: re-save it as UTF-8 (Export-Csv -Encoding UTF8)`,
+        { file: this.file, line: this.line + lineBreaks(this.buf, 0, this.len) },
+      );
+    }
+  }
+
+  private append(bytes: Buffer): void {
+    if (this.len + bytes.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + bytes.length));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    bytes.copy(this.buf, this.len);
+    this.len += bytes.length;
+  }
+
+  private skipByteOrderMark(): void {
+    const b = this.buf;
+    if (this.len >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.pos = 3;
+  }
+
+  /** Windows PowerShell 5.1's first line, which may end beyond the chunk that starts it. */
+  private skipTypeLine(): void {
+    const b = this.buf;
+    let i = this.pos;
+    while (i < this.len && b[i] !== LF && b[i] !== CR) i++;
+    if (i + (b[i] === CR ? 1 : 0) >= this.len && !this.eof) {
+      this.pos = i;
+      return;
+    }
+    if (b[i] === CR && b[i + 1] === LF) i++;
+    this.pos = Math.min(i + 1, this.len);
+    this.line = 2;
+    this.typeLine = false;
+  }
+
+  private invalidUtf8(from: number, lineAtFrom: number): IdreconError {
+    const region = this.buf.subarray(from, this.pos);
+    const at = firstInvalidUtf8(region);
+    const byte = at < region.length ? ` (byte 0x${region[at].toString(16).toUpperCase().padStart(2, '0')})` : '';
+    return new IdreconError(
+      'INPUT_ENCODING',
+      `is not valid UTF-8${byte}; it was probably saved in a Windows code page: re-save it as UTF-8 (Export-Csv -Encoding UTF8), or run again with --encoding windows-1252`,
+      { file: this.file, line: lineAtFrom + lineBreaks(region, 0, Math.min(at, region.length)) },
+    );
+  }
+
+  /**
+   * RFC 4180: fields split by the delimiter; records by CRLF, LF or CR; a field in double quotes
+   * may hold any of those and doubled quotes. One pass over the bytes, no copies.
+   */
+  private tokenize(visit: (record: RawRecord) => void): void {
+    const b = this.buf;
+    const end = this.len;
+    const final = this.eof;
+    const d = this.delimiter;
+    const rec = this.record;
+    rec.buf = b;
+    let pos = this.pos;
+    let line = this.line;
+    records: while (pos < end) {
+      const recordStart = pos;
+      let n = 0;
+      let breaks = 0;
+      for (;;) {
+        if (n === rec.starts.length) rec.grow();
+        if (pos < end && b[pos] === QUOTE) {
+          const start = pos + 1;
+          let i = start;
+          let escaped = 0;
+          for (;;) {
+            if (i >= end) {
+              if (final) throw quotingError(this.file, line, 'a quoted field starts on this line and is never closed');
+              pos = recordStart;
+              break records;
+            }
+            const c = b[i];
+            if (c === QUOTE) {
+              if (i + 1 >= end && !final) {
+                pos = recordStart;
+                break records;
+              }
+              if (b[i + 1] !== QUOTE) break;
+              escaped = 1;
+              i += 2;
+              continue;
+            }
+            if (c === CR || (c === LF && b[i - 1] !== CR)) breaks++;
+            i++;
+          }
+          rec.starts[n] = start;
+          rec.ends[n] = i;
+          rec.escaped[n] = escaped;
+          n++;
+          pos = i + 1;
+          if (pos < end && b[pos] !== d && b[pos] !== CR && b[pos] !== LF) {
+            throw quotingError(this.file, line + breaks, 'a closing quote is followed by more text');
+          }
+        } else {
+          const start = pos;
+          while (pos < end) {
+            const c = b[pos];
+            if (c === d || c === LF || c === CR) break;
+            if (c === QUOTE) throw quotingError(this.file, line + breaks, 'a double quote appears inside a field that is not quoted');
+            pos++;
+          }
+          if (pos >= end && !final) {
+            pos = recordStart;
+            break records;
+          }
+          rec.starts[n] = start;
+          rec.ends[n] = pos;
+          rec.escaped[n] = 0;
+          n++;
+        }
+        if (pos >= end) break;
+        const c = b[pos];
+        if (c === d) {
+          pos++;
+          continue;
+        }
+        if (c === CR) {
+          if (pos + 1 >= end && !final) {
+            pos = recordStart;
+            break records;
+          }
+          pos += b[pos + 1] === LF ? 2 : 1;
+        } else {
+          pos++;
+        }
+        break;
+      }
+      rec.count = n;
+      rec.line = line;
+      line += breaks + 1;
+      if (rec.isBlank()) this.stats.blankRows++;
+      else visit(rec);
+    }
+    this.pos = pos;
+    this.line = line;
+  }
+}
+
+/** Every record of a file, header first, handed to `visit` as bytes: the fast way to read. */
+export async function scanCsv(file: string, opts: CsvReadOptions, visit: (record: RawRecord) => void, stats?: Partial<CsvStats>): Promise<CsvStats> {
+  const scanner = await CsvScanner.open(file, opts, stats);
+  try {
+    while (await scanner.next(visit));
+  } finally {
+    await scanner.close();
+  }
+  return scanner.stats;
+}
+
+/**
+ * Streams the records of a CSV file as text, header first, each with the line it starts on.
+ * Skips the #TYPE line, and blank lines and rows whose every field is empty or spaces (counted in
+ * `stats.blankRows`). `stats` is filled in as soon as the file is opened.
  */
 export async function* readCsv(file: string, opts: CsvReadOptions, stats?: Partial<CsvStats>): AsyncGenerator<CsvRecord> {
-  const { encoding, delimiter, typeLine } = await sniff(file, opts);
-  if (stats) Object.assign(stats, { encoding, delimiter, blankRows: 0 });
-  // from_line, not a skipped record: csv-parse takes the expected field count from its first
-  // record, and a one-field #TYPE line would make every row after it a (costly) length error.
-  // Lines are counted here rather than with csv-parse's `info`, which costs a third of the parse.
-  const parser = parse({ delimiter, relax_column_count: true, from_line: typeLine ? 2 : 1 });
-  pipeline(Readable.from(decode(file, encoding)), parser, () => undefined);
-  let line = typeLine ? 2 : 1;
-  let extraLines = 0;
+  const scanner = await CsvScanner.open(file, opts, stats);
+  let batch: CsvRecord[] = [];
+  const collect = (r: RawRecord) => batch.push({ line: r.line, fields: r.fields() });
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      const start = line;
-      const { breaks, crlf } = lineBreaksIn(record);
-      line += breaks + 1;
-      extraLines += crlf;
-      if (isBlank(record)) {
-        if (stats) stats.blankRows = (stats.blankRows ?? 0) + 1;
-        continue;
-      }
-      yield { line: start, fields: record };
+    for (let more = true; more; ) {
+      more = await scanner.next(collect);
+      const records = batch;
+      batch = [];
+      yield* records;
     }
-  } catch (err) {
-    if (err instanceof CsvError) throw quotingError(err, file, line, extraLines);
-    throw err;
+  } finally {
+    await scanner.close();
   }
 }
