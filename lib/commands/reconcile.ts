@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { ENCODINGS } from '../io/csv-reader';
 import { STATUSES, classify } from '../core/classify';
 import { IdreconError } from '../errors';
-import { AtomicFile, CsvWriter } from '../io/csv-writer';
+import { AtomicFile, ByteCsvWriter, CsvWriter } from '../io/csv-writer';
 import { Progress } from '../io/progress';
 import { type Command, listOf } from '../options';
 import { PLAN_OPTIONS, PlanArgs, planDomains, planSummary, writePlan } from '../plan/write';
 import { loadCloud, loadOnprem } from '../reconcile/load';
-import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, reconciliationFields, rejectFields, summaryTable } from '../reconcile/report';
+import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable, writeReconciliationRow } from '../reconcile/report';
 
 const USAGE = `Joins an on-prem AD export and a cloud (Entra ID) export on UPN, derives the ImmutableID each
 on-prem user should have, classifies every row and predicts what Entra Connect will do.
@@ -78,19 +78,20 @@ export const reconcile: Command<Args> = {
     if (args.plan) await planDomains(args);
     const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
     const progress = new Progress(io.stderr);
+    const onRows = (file: string, rows: number) => progress.tick(file, rows);
     const [onprem, cloud] = await Promise.all([
       loadOnprem(
         args.onprem,
         read,
         { upn: args.onpremUpnColumn, objectGuid: args.onpremGuidColumn, consistencyGuid: args.onpremConsistencyGuidColumn },
         { sourceAnchor: args.sourceAnchor, hexOrder: args.hexOrder },
-        progress,
+        onRows,
       ),
       loadCloud(
         args.cloud,
         read,
         { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
-        progress,
+        onRows,
       ),
     ]);
     progress.done();
@@ -98,7 +99,7 @@ export const reconcile: Command<Args> = {
     await mkdir(args.out, { recursive: true }).catch((err: Error) => {
       throw new IdreconError('OUTPUT_WRITE', `cannot create the output folder (${err.message})`, { file: args.out });
     });
-    const reconciliation = new CsvWriter(join(args.out, 'reconciliation.csv'), RECONCILIATION_COLUMNS);
+    const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), RECONCILIATION_COLUMNS);
     const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
     const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
     const outputs = [reconciliation, rejects, summaryFile];
@@ -106,17 +107,19 @@ export const reconcile: Command<Args> = {
     const failOn = new Set(args.failOn);
     let gated = 0;
     try {
-      for (const row of classify(onprem.records, cloud.records, { blockSoftMatch: args.blockSoftMatch })) {
-        counter.add(row);
+      const on = onprem.table;
+      const cl = cloud.table;
+      for (const row of classify(on, cl, { blockSoftMatch: args.blockSoftMatch })) {
+        const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
+        const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
+        counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
         if (failOn.has(row.status)) gated++;
-        await reconciliation.row(reconciliationFields(row));
-        if (row.onprem) await writeReject(rejects, rejectFields(onprem.file, row.onprem));
-        if (row.cloud) await writeReject(rejects, rejectFields(cloud.file, row.cloud));
+        writeReconciliationRow(reconciliation, row, on, cl);
+        if (reconciliation.backlog) await reconciliation.drain();
+        if (onReject) await rejects.row(onReject);
+        if (clReject) await rejects.row(clReject);
       }
-      const summary = counter.summary(
-        inputSummary(onprem.file, onprem.records.length, onprem.stats),
-        inputSummary(cloud.file, cloud.records.length, cloud.stats),
-      );
+      const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats));
       // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
       if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
       await summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -138,7 +141,3 @@ export const reconcile: Command<Args> = {
     return 0;
   },
 };
-
-async function writeReject(writer: CsvWriter, fields: string[] | undefined): Promise<void> {
-  if (fields) await writer.row(fields);
-}

@@ -1,10 +1,11 @@
 /**
  * The reconciliation rules: join on-prem and cloud records on UPN, derive the expected
- * ImmutableID, classify every record and predict what Entra Connect will do. Pure: plain records
+ * ImmutableID, classify every record and predict what Entra Connect will do. Pure: the two tables
  * in, rows out, in a fixed order (on-prem file order, then the unjoined cloud rows in cloud file
  * order). The contract is issue 2 and docs/statuses.md.
  */
-import { fromImmutableId, isGuidImmutableId, oktaIdKind, toDisplayOrderBase64 } from './guid';
+import { DISPLAY_ORDER, oktaIdKind } from './guid';
+import { type CloudTable, IdKind, KeyIndex, type OnpremTable, hashBytes, sameBytes } from './tables';
 
 export type AnchorAttribute = 'objectGUID' | 'mS-DS-ConsistencyGuid';
 
@@ -17,67 +18,32 @@ export interface Invalid {
   message: string;
 }
 
-export interface OnpremRecord {
-  line: number;
-  upn: string;
-  /** Join key: trimmed, lower-cased UPN; '' when empty. */
-  key: string;
-  /** ImmutableID form (Base64 of stored bytes) of objectGUID, '' when absent or unusable. */
-  objectGuid: string;
-  /** ImmutableID form of mS-DS-ConsistencyGuid, '' when absent or unusable. */
-  consistencyGuid: string;
-  /** Which attribute is the source anchor for this row; undefined when the row is invalid. */
-  anchorAttribute: AnchorAttribute | undefined;
-  invalid: Invalid | undefined;
-}
-
-export interface CloudRecord {
-  line: number;
-  upn: string;
-  key: string;
-  objectId: string;
-  /** As exported, trimmed. */
-  immutableId: string;
-  syncEnabled: string;
-  invalid: Invalid | undefined;
-}
-
 export type Status = 'invalid' | 'duplicate' | 'match' | 'missing' | 'okta-anchored' | 'mismatch' | 'onprem-only' | 'cloud-only';
 
 export const STATUSES: readonly Status[] = ['match', 'missing', 'mismatch', 'okta-anchored', 'onprem-only', 'cloud-only', 'duplicate', 'invalid'];
 
 export type EntraConnect = 'hard-match' | 'soft-match' | 'duplicate-created' | 'create' | 'out-of-scope' | 'unknown';
 
+/** One output row: which records it joins (row numbers in the tables, -1 for none) and their verdict. */
 export interface ReconRow {
-  upn: string;
   status: Status;
   reason: string;
   entraConnect: EntraConnect;
-  onprem: OnpremRecord | undefined;
-  cloud: CloudRecord | undefined;
+  onprem: number;
+  cloud: number;
   /** The other user an anchor ties this row to (anchor-of-/-under- reasons, quarantined copies). */
-  relatedUpn: string;
+  relatedOnprem: number;
+  relatedCloud: number;
   /**
    * On-prem rows: the cloud user (not the one with this UPN) that already carries this user's
    * ImmutableID, so Entra Connect will hard-match to it before it tries anything else.
    */
-  hardMatchUpn: string;
+  hardMatch: number;
 }
 
 export interface ClassifyOptions {
   /** The tenant has BlockSoftMatchEnabled: a missing ImmutableID cannot soft-match. */
   blockSoftMatch: boolean;
-}
-
-export function expectedImmutableId(r: OnpremRecord): string {
-  if (r.anchorAttribute === 'mS-DS-ConsistencyGuid') return r.consistencyGuid;
-  if (r.anchorAttribute === 'objectGUID') return r.objectGuid;
-  return '';
-}
-
-/** The ImmutableID the row's other GUID attribute would give. */
-function otherAttributeImmutableId(r: OnpremRecord): string {
-  return r.anchorAttribute === 'mS-DS-ConsistencyGuid' ? r.objectGuid : r.consistencyGuid;
 }
 
 const QUARANTINED_UPN = /^[^@]+\+\d{4}@[^@]+\.onmicrosoft\.com$/i;
@@ -105,124 +71,144 @@ export function entraConnectOutcome(status: Status, reason: string, opts: Classi
   }
 }
 
-/** Index of first occurrence per key, plus the keys seen more than once. */
-class KeyIndex {
-  readonly first = new Map<string, number>();
-  readonly repeated = new Set<string>();
 
-  add(key: string, index: number): void {
-    if (key === '') return;
-    if (this.first.has(key)) this.repeated.add(key);
-    else this.first.set(key, index);
+/** A 16-byte GUID key: hashed where it lies, never copied. */
+const hash16 = (b: Uint8Array, at: number): number => hashBytes(b, at, 16);
+
+/** Both tables' indexes: UPN keys on each side, on-prem anchors, cloud ImmutableIDs that are GUIDs. */
+class Indexes {
+  readonly onByUpn: KeyIndex;
+  readonly onByAnchor: KeyIndex;
+  readonly cloudByUpn: KeyIndex;
+  readonly cloudById: KeyIndex;
+
+  constructor(on: OnpremTable, cl: CloudTable) {
+    this.onByUpn = new KeyIndex(on.count, on.arena.bytes, (i) => on.keyAt[i], (i) => on.keyLen[i], (i) => on.keyHash[i]);
+    this.onByAnchor = new KeyIndex(on.count, on.guids, (i) => on.anchorAt(i), () => 16, (i) => hash16(on.guids, on.anchorAt(i)));
+    for (let i = 0; i < on.count; i++) {
+      if (on.keyLen[i] > 0) this.onByUpn.add(i);
+      if (on.anchorAt(i) >= 0) this.onByAnchor.add(i);
+    }
+    this.cloudByUpn = new KeyIndex(cl.count, cl.arena.bytes, (i) => cl.keyAt[i], (i) => cl.keyLen[i], (i) => cl.keyHash[i]);
+    this.cloudById = new KeyIndex(cl.count, cl.ids, (i) => i * 16, () => 16, (i) => hash16(cl.ids, i * 16));
+    for (let i = 0; i < cl.count; i++) {
+      if (cl.keyLen[i] > 0) this.cloudByUpn.add(i);
+      if (cl.idKind[i] === IdKind.Guid) this.cloudById.add(i);
+    }
   }
 }
 
-export function* classify(onprem: readonly OnpremRecord[], cloud: readonly CloudRecord[], opts: ClassifyOptions): Generator<ReconRow> {
-  const onByUpn = new KeyIndex();
-  const onByAnchor = new KeyIndex();
-  onprem.forEach((r, i) => {
-    onByUpn.add(r.key, i);
-    if (!r.invalid) onByAnchor.add(expectedImmutableId(r), i);
-  });
-  const cloudByUpn = new KeyIndex();
-  const cloudByImmutableId = new KeyIndex();
-  cloud.forEach((r, i) => {
-    cloudByUpn.add(r.key, i);
-    cloudByImmutableId.add(r.immutableId, i);
-  });
-  const joined = new Uint8Array(cloud.length);
+export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions): Generator<ReconRow> {
+  const { onByUpn, onByAnchor, cloudByUpn, cloudById } = new Indexes(on, cl);
+  const joined = new Uint8Array(cl.count);
 
   /** `hardMatch`: the other cloud user that carries an on-prem row's anchor. */
-  const row = (status: Status, reason: string, on: OnpremRecord | undefined, cl: CloudRecord | undefined, relatedUpn = '', hardMatch?: CloudRecord): ReconRow => ({
-    upn: on ? on.upn : cl!.upn,
+  const row = (status: Status, reason: string, o: number, c: number, relatedOnprem = -1, relatedCloud = -1, hardMatch = -1): ReconRow => ({
     status,
     reason,
-    entraConnect: entraConnectOutcome(status, reason, opts, hardMatch !== undefined || (!on && relatedUpn !== '')),
-    onprem: on,
-    cloud: cl,
-    relatedUpn,
-    hardMatchUpn: hardMatch?.upn ?? '',
+    entraConnect: entraConnectOutcome(status, reason, opts, hardMatch >= 0 || (o < 0 && relatedOnprem >= 0)),
+    onprem: o,
+    cloud: c,
+    relatedOnprem,
+    relatedCloud,
+    hardMatch,
   });
-  /** A cloud user other than `own` that carries this ImmutableID. */
-  const otherHolder = (immutableId: string, own: CloudRecord | undefined): CloudRecord | undefined => {
-    const i = cloudByImmutableId.first.get(immutableId);
-    return i === undefined || cloud[i] === own ? undefined : cloud[i];
+  /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
+  const otherHolder = (b: Uint8Array, at: number, own: number): number => {
+    const c = cloudById.find(b, at, 16, hash16(b, at));
+    return c === own ? -1 : c;
   };
-  const duplicateReason = (key: string): string | undefined => {
-    if (onByUpn.repeated.has(key)) return 'duplicate-upn-onprem';
-    if (cloudByUpn.repeated.has(key)) return 'duplicate-upn-cloud';
+  /** The on-prem row (first of its UPN) with the cloud row's key, and the reverse. */
+  const onWithKeyOf = (c: number): number => onByUpn.find(cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
+  const cloudWithKeyOf = (o: number): number => cloudByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+  const duplicateReason = (o: number, c: number): string | undefined => {
+    if (o >= 0 && onByUpn.repeated[o]) return 'duplicate-upn-onprem';
+    if (c >= 0 && cloudByUpn.repeated[c]) return 'duplicate-upn-cloud';
     return undefined;
   };
-  const partnerOf = (key: string): number | undefined => {
-    const i = key === '' || duplicateReason(key) ? undefined : cloudByUpn.first.get(key);
-    if (i !== undefined) joined[i] = 1;
-    return i;
+  /** The cloud row an on-prem row joins: same key, and the key is on neither side twice. */
+  const partnerOf = (o: number): number => {
+    if (on.keyLen[o] === 0) return -1;
+    const first = onByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+    const c = cloudWithKeyOf(o);
+    if (duplicateReason(first, c)) return -1;
+    if (c >= 0) joined[c] = 1;
+    return c;
   };
 
-  for (const on of onprem) {
-    if (on.invalid) {
-      const ci = partnerOf(on.key);
-      yield row('invalid', on.invalid.reason, on, ci === undefined ? undefined : cloud[ci]);
+  for (let o = 0; o < on.count; o++) {
+    const bad = on.invalid.get(o);
+    if (bad) {
+      yield row('invalid', bad.reason, o, partnerOf(o));
       continue;
     }
-    const dup = duplicateReason(on.key);
+    const dup = on.keyLen[o] === 0 ? undefined : duplicateReason(onByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]), cloudWithKeyOf(o));
     if (dup) {
-      yield row('duplicate', dup, on, undefined);
+      yield row('duplicate', dup, o, -1);
       continue;
     }
-    const expected = expectedImmutableId(on);
-    const ci = partnerOf(on.key);
-    const cl = ci === undefined ? undefined : cloud[ci];
-    if (onByAnchor.repeated.has(expected)) {
-      yield row('duplicate', 'duplicate-anchor-onprem', on, cl);
-    } else if (cl?.invalid) {
-      yield row('invalid', cl.invalid.reason, on, cl);
-    } else if (cl) {
-      yield comparePair(on, cl, expected);
+    const at = on.anchorAt(o);
+    const c = partnerOf(o);
+    if (onByAnchor.repeated[onByAnchor.find(on.guids, at, 16, hash16(on.guids, at))]) {
+      yield row('duplicate', 'duplicate-anchor-onprem', o, c);
+    } else if (c >= 0 && cl.invalid.has(c)) {
+      yield row('invalid', cl.invalid.get(c)!.reason, o, c);
+    } else if (c >= 0) {
+      yield comparePair(o, c, at);
     } else {
-      const holder = otherHolder(expected, undefined);
-      if (holder) yield row('onprem-only', 'anchor-under-other-upn', on, undefined, holder.upn, holder);
-      else yield row('onprem-only', 'will-create', on, undefined);
+      const holder = otherHolder(on.guids, at, -1);
+      if (holder >= 0) yield row('onprem-only', 'anchor-under-other-upn', o, -1, -1, holder, holder);
+      else yield row('onprem-only', 'will-create', o, -1);
     }
   }
 
-  for (let i = 0; i < cloud.length; i++) {
-    if (joined[i]) continue;
-    const cl = cloud[i];
-    if (cl.invalid) {
-      yield row('invalid', cl.invalid.reason, undefined, cl);
+  for (let c = 0; c < cl.count; c++) {
+    if (joined[c]) continue;
+    const bad = cl.invalid.get(c);
+    if (bad) {
+      yield row('invalid', bad.reason, -1, c);
       continue;
     }
-    const dup = duplicateReason(cl.key);
+    const dup = duplicateReason(onWithKeyOf(c), cloudByUpn.find(cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]));
     if (dup) {
-      yield row('duplicate', dup, undefined, cl);
+      yield row('duplicate', dup, -1, c);
       continue;
     }
-    yield cloudOnly(cl);
+    yield cloudOnly(c);
   }
 
-  function comparePair(on: OnpremRecord, cl: CloudRecord, expected: string): ReconRow {
-    const actual = cl.immutableId;
-    if (actual === expected) return row('match', '', on, cl);
-    const taker = otherHolder(expected, cl);
-    if (actual === '') return row('missing', '', on, cl, '', taker);
-    const okta = oktaIdKind(actual);
-    if (okta) return row('okta-anchored', okta, on, cl, '', taker);
-    if (actual === toDisplayOrderBase64(fromImmutableId(expected)!)) return row('mismatch', 'byte-order', on, cl, '', taker);
-    if (actual === otherAttributeImmutableId(on)) return row('mismatch', 'other-anchor-attribute', on, cl, '', taker);
-    const owner = onByAnchor.first.get(actual);
-    if (owner !== undefined) return row('mismatch', 'anchor-of-other-user', on, cl, onprem[owner].upn, taker);
-    if (isGuidImmutableId(actual)) return row('mismatch', 'unknown-object', on, cl, '', taker);
-    return row('mismatch', 'not-guid', on, cl, '', taker);
+  /** `at`: where the on-prem row's expected ImmutableID bytes are in on.guids. */
+  function comparePair(o: number, c: number, at: number): ReconRow {
+    const kind = cl.idKind[c];
+    if (kind === IdKind.Guid && sameBytes(cl.ids, c * 16, on.guids, at, 16)) return row('match', '', o, c);
+    const taker = otherHolder(on.guids, at, c);
+    if (kind === IdKind.Empty) return row('missing', '', o, c, -1, -1, taker);
+    if (kind === IdKind.Other) {
+      const okta = oktaIdKind(cl.arena.text(cl.idAt[c], cl.idLen[c]));
+      if (okta) return row('okta-anchored', okta, o, c, -1, -1, taker);
+      return row('mismatch', 'not-guid', o, c, -1, -1, taker);
+    }
+    if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return row('mismatch', 'byte-order', o, c, -1, -1, taker);
+    const other = on.otherAnchorAt(o);
+    if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return row('mismatch', 'other-anchor-attribute', o, c, -1, -1, taker);
+    const owner = onByAnchor.find(cl.ids, c * 16, 16, hash16(cl.ids, c * 16));
+    if (owner >= 0) return row('mismatch', 'anchor-of-other-user', o, c, owner, -1, taker);
+    return row('mismatch', 'unknown-object', o, c, -1, -1, taker);
   }
 
-  function cloudOnly(cl: CloudRecord): ReconRow {
-    const owner = onByAnchor.first.get(cl.immutableId);
-    const ownerUpn = owner === undefined ? '' : onprem[owner].upn;
-    if (QUARANTINED_UPN.test(cl.upn)) return row('cloud-only', 'quarantined-duplicate', undefined, cl, ownerUpn);
-    if (oktaIdKind(cl.immutableId)) return row('cloud-only', 'okta-anchored', undefined, cl);
-    if (ownerUpn) return row('cloud-only', 'anchor-of-onprem-user', undefined, cl, ownerUpn);
-    if (cl.immutableId !== '') return row('cloud-only', 'orphan-anchor', undefined, cl);
-    return row('cloud-only', 'unanchored', undefined, cl);
+  function cloudOnly(c: number): ReconRow {
+    const kind = cl.idKind[c];
+    const owner = kind === IdKind.Guid ? onByAnchor.find(cl.ids, c * 16, 16, hash16(cl.ids, c * 16)) : -1;
+    if (QUARANTINED_UPN.test(cl.upn(c))) return row('cloud-only', 'quarantined-duplicate', -1, c, owner);
+    if (kind === IdKind.Other && oktaIdKind(cl.arena.text(cl.idAt[c], cl.idLen[c]))) return row('cloud-only', 'okta-anchored', -1, c);
+    if (owner >= 0) return row('cloud-only', 'anchor-of-onprem-user', -1, c, owner);
+    if (kind !== IdKind.Empty) return row('cloud-only', 'orphan-anchor', -1, c);
+    return row('cloud-only', 'unanchored', -1, c);
   }
+}
+
+/** The bytes at `a` are the GUID at `b` in display order: the classic hand-conversion error. */
+function isDisplayOrderOf(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): boolean {
+  for (let i = 0; i < 16; i++) if (a[aAt + i] !== b[bAt + DISPLAY_ORDER[i]]) return false;
+  return true;
 }

@@ -5,7 +5,7 @@
  */
 
 /** Byte positions of the stored order, read in display order. */
-const DISPLAY_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+export const DISPLAY_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -89,4 +89,33 @@ export function oktaIdKind(value: string): OktaIdKind | undefined {
   if (OKTA_APPUSER_ID.test(value)) return 'okta-appuser-id';
   if (OKTA_USER_ID.test(value)) return 'okta-user-id';
   return undefined;
+}
+
+const B64_ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/** Writes the ImmutableID of the stored bytes at `at` (24 ASCII bytes) to `out` at `o`. */
+export function writeImmutableId(src: Uint8Array, at: number, out: Uint8Array, o: number): void {
+  for (let i = 0; i < 15; i += 3) {
+    const v = (src[at + i] << 16) | (src[at + i + 1] << 8) | src[at + i + 2];
+    out[o++] = B64_ALPHABET[v >> 18];
+    out[o++] = B64_ALPHABET[(v >> 12) & 63];
+    out[o++] = B64_ALPHABET[(v >> 6) & 63];
+    out[o++] = B64_ALPHABET[v & 63];
+  }
+  const last = src[at + 15];
+  out[o++] = B64_ALPHABET[last >> 2];
+  out[o++] = B64_ALPHABET[(last & 3) << 4];
+  out[o++] = 0x3d;
+  out[o] = 0x3d;
+}
+
+/** Writes the display form of the stored bytes at `at` (36 ASCII bytes) to `out` at `o`. */
+export function writeDisplayGuid(src: Uint8Array, at: number, out: Uint8Array, o: number): void {
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[o++] = 0x2d;
+    const v = src[at + DISPLAY_ORDER[i]];
+    out[o++] = HEX_DIGITS[v >> 4];
+    out[o++] = HEX_DIGITS[v & 15];
+  }
 }

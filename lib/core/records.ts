@@ -1,12 +1,17 @@
 /**
- * One export row to one classification record: validates the cells and derives the source
- * anchor the way Entra Connect does. Pure; the only exception is an ambiguous GUID spelling,
- * which no per-row verdict can fix and so stops the run.
+ * One export row into the tables: validates the cells and derives the source anchor the way
+ * Entra Connect does. Pure; the only exception is an ambiguous GUID spelling, which no per-row
+ * verdict can fix and so stops the run.
+ *
+ * Cells are read as bytes where they are plain ASCII (nearly every cell of a real export) and as
+ * text otherwise, through the same rules: lib/core/anchor.ts for every GUID spelling, JavaScript's
+ * own trim and toLowerCase for UPNs.
  */
 import { IdreconError } from '../errors';
 import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
-import type { AnchorAttribute, CloudRecord, Invalid, OnpremRecord } from './classify';
-import { toImmutableId } from './guid';
+import type { AnchorAttribute, Invalid } from './classify';
+import { DISPLAY_ORDER } from './guid';
+import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
 
@@ -16,26 +21,22 @@ export interface Cell {
   value: string;
 }
 
-export interface RowShape {
-  file: string;
+/** A record as the CSV reader gives it: field i is bytes [starts[i], ends[i]) of `buf`. */
+export interface FieldBytes {
+  buf: Uint8Array;
   line: number;
-  fieldCount: number;
-  headerCount: number;
-  /** Values of fields beyond the header, which must be empty. */
-  extra: readonly string[];
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 where the field holds doubled quotes, which text() undoes. */
+  escaped: Uint8Array;
+  text(i: number): string;
 }
 
-export interface OnpremCells {
-  upn: Cell;
-  objectGuid: Cell | undefined;
-  consistencyGuid: Cell | undefined;
-}
-
-export interface CloudCells {
-  upn: Cell;
-  objectId: Cell | undefined;
-  immutableId: Cell;
-  syncEnabled: Cell | undefined;
+/** Where each needed column is in the file: its index, and its header for messages. */
+export interface ColumnAt {
+  index: number;
+  name: string;
 }
 
 export interface OnpremOptions {
@@ -46,32 +47,21 @@ export interface OnpremOptions {
 const REEXPORT_HINT =
   "re-export with the value converted, e.g. Select-Object UserPrincipalName,ObjectGUID,@{n='mS-DS-ConsistencyGuid';e={if($_.'mS-DS-ConsistencyGuid'){[guid]$_.'mS-DS-ConsistencyGuid'}}}";
 
-function shapeProblem(shape: RowShape): Invalid | undefined {
-  if (shape.fieldCount >= shape.headerCount && shape.extra.every((v) => v === '')) return undefined;
+/** A row must have the header's fields; more are allowed only if empty (Excel's trailing commas). */
+function shapeProblem(r: FieldBytes, headerCount: number): Invalid | undefined {
+  let fits = r.count >= headerCount;
+  for (let i = headerCount; fits && i < r.count; i++) fits = r.ends[i] === r.starts[i];
+  if (fits) return undefined;
   return {
     reason: 'field-count',
     column: '',
-    value: `${shape.fieldCount} fields`,
-    message: `the row has ${shape.fieldCount} fields but the header has ${shape.headerCount}; a line break or delimiter inside an unquoted value usually causes this: fix the row or re-export`,
+    value: `${r.count} fields`,
+    message: `the row has ${r.count} fields but the header has ${headerCount}; a line break or delimiter inside an unquoted value usually causes this: fix the row or re-export`,
   };
 }
 
-function upnProblem(upn: Cell): Invalid | undefined {
-  if (upn.value.trim() !== '') return undefined;
-  return { reason: 'empty-upn', column: upn.column, value: '', message: 'the UPN is empty, so the row cannot be joined; give the user a UPN or leave the row out' };
-}
-
-function parseCell(cell: Cell | undefined, shape: RowShape, hexOrder: HexOrder | undefined): AnchorCell {
-  if (!cell) return { kind: 'empty' };
-  const parsed = parseAnchor(cell.value, hexOrder);
-  if (parsed.kind === 'ambiguous-hex') {
-    throw new IdreconError(
-      'INPUT_AMBIGUOUS_HEX',
-      `'${cell.value}' is 32 hex digits without dashes, which can be display order or stored byte order; run again with --hex-order display or --hex-order raw`,
-      { file: shape.file, line: shape.line, column: cell.column, value: cell.value },
-    );
-  }
-  return parsed;
+function upnProblem(column: string): Invalid {
+  return { reason: 'empty-upn', column, value: '', message: 'the UPN is empty, so the row cannot be joined; give the user a UPN or leave the row out' };
 }
 
 function anchorProblem(cell: Cell, parsed: AnchorCell): Invalid | undefined {
@@ -97,40 +87,251 @@ function anchorProblem(cell: Cell, parsed: AnchorCell): Invalid | undefined {
   }
 }
 
-const immutableIdOf = (parsed: AnchorCell): string => (parsed.kind === 'guid' ? toImmutableId(parsed.raw) : '');
 
-export function onpremRecord(cells: OnpremCells, shape: RowShape, opts: OnpremOptions): OnpremRecord {
-  const upn = cells.upn.value.trim();
-  const og = parseCell(cells.objectGuid, shape, opts.hexOrder);
-  const cg = parseCell(cells.consistencyGuid, shape, opts.hexOrder);
-  const attribute: AnchorAttribute =
-    opts.sourceAnchor === 'auto' ? (cells.consistencyGuid && cg.kind !== 'empty' ? 'mS-DS-ConsistencyGuid' : 'objectGUID') : opts.sourceAnchor;
-  const anchorCell = attribute === 'objectGUID' ? cells.objectGuid : cells.consistencyGuid;
-  const invalid =
-    shapeProblem(shape) ??
-    upnProblem(cells.upn) ??
-    anchorProblem(anchorCell ?? { column: attribute, value: '' }, attribute === 'objectGUID' ? og : cg);
-  return {
-    line: shape.line,
-    upn,
-    key: upn.toLowerCase(),
-    objectGuid: immutableIdOf(og),
-    consistencyGuid: immutableIdOf(cg),
-    anchorAttribute: invalid ? undefined : attribute,
-    invalid,
-  };
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+const EMPTY_CELL: AnchorCell = { kind: 'empty' };
+/** A display-form GUID read straight from bytes: its bytes are already in the table. */
+const GUID_CELL: AnchorCell = { kind: 'guid', raw: new Uint8Array(16), spelling: 'guid' };
+
+/** Value of a hex digit's byte, -1 for any other byte. */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+/** Where display byte k's two hex digits start in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
+const DISPLAY_HEX_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/** Value of a Base64 alphabet byte, -1 for any other byte. */
+const B64_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+/** Reads cells of one file into a table. */
+abstract class RowReader {
+  /** The trimmed cell asciiTrim() found: bytes [from, to) of the record. */
+  protected from = 0;
+  protected to = 0;
+
+  constructor(
+    protected readonly file: string,
+    protected readonly headerCount: number,
+  ) {}
+
+  /** Trims cell i as bytes; false when it must be read as text (doubled quotes, or a non-ASCII byte at an edge, which may be Unicode white space). */
+  protected asciiTrim(r: FieldBytes, i: number): boolean {
+    if (i >= r.count) {
+      this.from = this.to = 0;
+      return true;
+    }
+    if (r.escaped[i]) return false;
+    const b = r.buf;
+    let from = r.starts[i];
+    let to = r.ends[i];
+    while (from < to && isSpace(b[from])) from++;
+    while (to > from && isSpace(b[to - 1])) to--;
+    if (from < to && (b[from] >= 0x80 || b[to - 1] >= 0x80)) return false;
+    this.from = from;
+    this.to = to;
+    return true;
+  }
+
+  /** The UPN and its join key: trimmed, and lower-cased as JavaScript does for anything but ASCII. */
+  protected setUpn(t: OnpremTable | CloudTable, row: number, r: FieldBytes, i: number): void {
+    const a = t.arena;
+    if (this.asciiTrim(r, i)) {
+      const b = r.buf;
+      let upper = false;
+      let ascii = true;
+      for (let k = this.from; k < this.to && ascii; k++) {
+        ascii = b[k] < 0x80;
+        upper ||= b[k] >= 0x41 && b[k] <= 0x5a;
+      }
+      if (ascii) {
+        const len = this.to - this.from;
+        const at = a.copy(b, this.from, this.to);
+        t.upnAt[row] = at;
+        t.upnLen[row] = t.keyLen[row] = len;
+        t.keyAt[row] = upper ? a.copyLower(b, this.from, this.to) : at;
+        t.keyHash[row] = hashBytes(a.bytes, t.keyAt[row], len);
+        return;
+      }
+    }
+    const upn = r.text(i).trim();
+    const key = upn.toLowerCase();
+    const u = a.put(upn);
+    const k = key === upn ? u : a.put(key);
+    t.upnAt[row] = u.at;
+    t.upnLen[row] = u.len;
+    t.keyAt[row] = k.at;
+    t.keyLen[row] = k.len;
+    t.keyHash[row] = hashBytes(a.bytes, k.at, k.len);
+  }
+
+  /** Copies trimmed cell i into the arena; returns where, and its length in `this.to`. */
+  protected putTrimmed(t: OnpremTable | CloudTable, r: FieldBytes, i: number | undefined): number {
+    if (i === undefined) {
+      this.to = 0;
+      return 0;
+    }
+    if (this.asciiTrim(r, i)) {
+      const at = t.arena.copy(r.buf, this.from, this.to);
+      this.to -= this.from;
+      return at;
+    }
+    const { at, len } = t.arena.put(r.text(i).trim());
+    this.to = len;
+    return at;
+  }
+
+  protected shapeProblem(r: FieldBytes): Invalid | undefined {
+    return shapeProblem(r, this.headerCount);
+  }
 }
 
-export function cloudRecord(cells: CloudCells, shape: RowShape): CloudRecord {
-  const upn = cells.upn.value.trim();
-  const sync = cells.syncEnabled?.value.trim().toLowerCase() ?? '';
-  return {
-    line: shape.line,
-    upn,
-    key: upn.toLowerCase(),
-    objectId: cells.objectId?.value.trim() ?? '',
-    immutableId: cells.immutableId.value.trim(),
-    syncEnabled: sync === 'true' || sync === 'false' ? sync : '',
-    invalid: shapeProblem(shape) ?? upnProblem(cells.upn),
-  };
+export interface OnpremColumns {
+  upn: ColumnAt;
+  objectGuid: ColumnAt | undefined;
+  consistencyGuid: ColumnAt | undefined;
+}
+
+export class OnpremRows extends RowReader {
+  constructor(
+    readonly table: OnpremTable,
+    file: string,
+    headerCount: number,
+    private readonly columns: OnpremColumns,
+    private readonly opts: OnpremOptions,
+  ) {
+    super(file, headerCount);
+  }
+
+  add(r: FieldBytes): void {
+    const t = this.table;
+    const row = t.add(r.line);
+    const { upn, objectGuid, consistencyGuid } = this.columns;
+    this.setUpn(t, row, r, upn.index);
+    const og = this.guid(r, objectGuid, row * 32);
+    const cg = this.guid(r, consistencyGuid, row * 32 + 16);
+    t.objectGuidKind[row] = og.kind === 'guid' ? GuidKind.Guid : GuidKind.Empty;
+    t.consistencyGuidKind[row] = cg.kind === 'guid' ? GuidKind.Guid : GuidKind.Empty;
+    const source = this.opts.sourceAnchor;
+    const attribute: AnchorAttribute = source === 'auto' ? (consistencyGuid && cg.kind !== 'empty' ? 'mS-DS-ConsistencyGuid' : 'objectGUID') : source;
+    const [column, parsed] = attribute === 'objectGUID' ? [objectGuid, og] : [consistencyGuid, cg];
+    const invalid =
+      this.shapeProblem(r) ??
+      (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ??
+      (parsed.kind === 'guid' ? undefined : anchorProblem({ column: column?.name ?? attribute, value: column ? r.text(column.index) : '' }, parsed));
+    if (invalid) t.invalid.set(row, invalid);
+    t.anchor[row] = invalid ? Anchor.None : attribute === 'objectGUID' ? Anchor.ObjectGuid : Anchor.ConsistencyGuid;
+  }
+
+  /** A GUID cell in any spelling; its stored bytes go to the table at `at` when it is one. */
+  private guid(r: FieldBytes, column: ColumnAt | undefined, at: number): AnchorCell {
+    if (!column) return EMPTY_CELL;
+    const out = this.table.guids;
+    if (this.asciiTrim(r, column.index)) {
+      if (this.from === this.to) return EMPTY_CELL;
+      if (this.to - this.from === 36 && readDisplayGuid(r.buf, this.from, out, at)) return GUID_CELL;
+    }
+    const value = r.text(column.index);
+    const parsed = parseAnchor(value, this.opts.hexOrder);
+    if (parsed.kind === 'ambiguous-hex') {
+      throw new IdreconError(
+        'INPUT_AMBIGUOUS_HEX',
+        `'${value}' is 32 hex digits without dashes, which can be display order or stored byte order; run again with --hex-order display or --hex-order raw`,
+        { file: this.file, line: r.line, column: column.name, value },
+      );
+    }
+    if (parsed.kind === 'guid') out.set(parsed.raw, at);
+    return parsed;
+  }
+}
+
+/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` at `from` to stored bytes at `at`; false if it is not one. */
+function readDisplayGuid(b: Uint8Array, from: number, out: Uint8Array, at: number): boolean {
+  if (b[from + 8] !== 0x2d || b[from + 13] !== 0x2d || b[from + 18] !== 0x2d || b[from + 23] !== 0x2d) return false;
+  for (let i = 0; i < 16; i++) {
+    const p = from + DISPLAY_HEX_AT[DISPLAY_ORDER[i]];
+    const hi = HEX_VALUE[b[p]];
+    const lo = HEX_VALUE[b[p + 1]];
+    if (hi < 0 || lo < 0) return false;
+    out[at + i] = (hi << 4) | lo;
+  }
+  return true;
+}
+
+/**
+ * Canonical Base64 of exactly 16 bytes at `from` (24 characters, `==`, no stray bits) to bytes
+ * at `at`; false if it is not. Entra compares ImmutableIDs as strings, so only the canonical
+ * spelling of a GUID is that GUID.
+ */
+function readImmutableId(b: Uint8Array, from: number, out: Uint8Array, at: number): boolean {
+  if (b[from + 22] !== 0x3d || b[from + 23] !== 0x3d) return false;
+  let o = at;
+  for (let i = 0; i < 21; i += 4) {
+    const v0 = B64_VALUE[b[from + i]];
+    const v1 = B64_VALUE[b[from + i + 1]];
+    if (v0 < 0 || v1 < 0) return false;
+    out[o++] = (v0 << 2) | (v1 >> 4);
+    if (i === 20) return (v1 & 0x0f) === 0;
+    const v2 = B64_VALUE[b[from + i + 2]];
+    const v3 = B64_VALUE[b[from + i + 3]];
+    if (v2 < 0 || v3 < 0) return false;
+    out[o++] = ((v1 & 0x0f) << 4) | (v2 >> 2);
+    out[o++] = ((v2 & 0x03) << 6) | v3;
+  }
+  return false;
+}
+
+export interface CloudColumns {
+  upn: ColumnAt;
+  objectId: ColumnAt | undefined;
+  immutableId: ColumnAt;
+  syncEnabled: ColumnAt | undefined;
+}
+
+export class CloudRows extends RowReader {
+  constructor(
+    readonly table: CloudTable,
+    file: string,
+    headerCount: number,
+    private readonly columns: CloudColumns,
+  ) {
+    super(file, headerCount);
+  }
+
+  add(r: FieldBytes): void {
+    const t = this.table;
+    const row = t.add(r.line);
+    const { upn, objectId, immutableId, syncEnabled } = this.columns;
+    this.setUpn(t, row, r, upn.index);
+    t.objectIdAt[row] = this.putTrimmed(t, r, objectId?.index);
+    t.objectIdLen[row] = this.to;
+    t.idKind[row] = this.immutableId(r, immutableId.index, row);
+    t.sync[row] = this.sync(r, syncEnabled?.index);
+    const invalid = this.shapeProblem(r) ?? (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined);
+    if (invalid) t.invalid.set(row, invalid);
+  }
+
+  private immutableId(r: FieldBytes, i: number, row: number): IdKind {
+    const t = this.table;
+    if (this.asciiTrim(r, i)) {
+      if (this.from === this.to) return IdKind.Empty;
+      if (this.to - this.from === 24 && readImmutableId(r.buf, this.from, t.ids, row * 16)) return IdKind.Guid;
+    } else {
+      const text = r.text(i).trim();
+      if (text === '') return IdKind.Empty;
+    }
+    t.idAt[row] = this.putTrimmed(t, r, i);
+    t.idLen[row] = this.to;
+    return IdKind.Other;
+  }
+
+  /** onPremisesSyncEnabled: 1 true, 2 false, 0 for empty or anything else. */
+  private sync(r: FieldBytes, i: number | undefined): number {
+    if (i === undefined || (this.asciiTrim(r, i) && this.from === this.to)) return 0;
+    const v = r.text(i).trim().toLowerCase();
+    return v === 'true' ? 1 : v === 'false' ? 2 : 0;
+  }
 }

@@ -1,13 +1,12 @@
 /**
- * Streams an export file into classification records, one per data row, holding only the few
- * fields classification needs (memory grows with rows, never with the file's other columns).
+ * Streams an export file into its table, one row per data record, holding only the few fields
+ * classification needs (memory grows with rows, never with the file's other columns).
  */
-import { type CloudCells, type OnpremCells, type OnpremOptions, type RowShape, cloudRecord, onpremRecord } from '../core/records';
-import type { CloudRecord, OnpremRecord } from '../core/classify';
-import type { ColumnSpec } from '../io/columns';
-import type { CsvReadOptions, CsvStats } from '../io/csv-reader';
-import type { Progress } from '../io/progress';
-import { readTable } from '../io/table';
+import { IdreconError } from '../errors';
+import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
+import { CloudTable, OnpremTable } from '../core/tables';
+import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
+import { type CsvReadOptions, type CsvStats, type RawRecord, scanCsv } from '../io/csv-reader';
 
 export type OnpremField = 'upn' | 'objectGuid' | 'consistencyGuid';
 export type CloudField = 'upn' | 'objectId' | 'immutableId' | 'syncEnabled';
@@ -39,33 +38,40 @@ export const CLOUD_COLUMNS: ColumnSpec<CloudField>[] = [
   { field: 'syncEnabled', label: 'onPremisesSyncEnabled', aliases: ['onPremisesSyncEnabled', 'DirSyncEnabled'], required: false, option: '--cloud-sync-column' },
 ];
 
-export interface Loaded<R> {
+export interface Loaded<T> {
   file: string;
-  records: R[];
+  table: T;
   stats: CsvStats;
 }
 
-async function loadTable<F extends string, R>(
+/** Reports rows read so far, every 64k rows. */
+export type OnRows = (file: string, rows: number) => void;
+
+/**
+ * Reads the header, finds the columns, then hands every data record to the row reader the
+ * columns make.
+ */
+async function load<F extends string, T extends { count: number }>(
   file: string,
   read: CsvReadOptions,
   specs: readonly ColumnSpec<F>[],
   explicit: Partial<Record<F, string>>,
-  progress: Progress,
-  build: (cells: Partial<Record<F, { column: string; value: string }>>, shape: RowShape) => R,
-): Promise<Loaded<R>> {
-  const stats: Partial<CsvStats> = {};
-  const records: R[] = [];
-  for await (const { line, fields, header, columns } of readTable(file, read, specs, explicit, stats)) {
-    const cells: Partial<Record<F, { column: string; value: string }>> = {};
-    for (const spec of specs) {
-      const i = columns[spec.field];
-      if (i !== undefined) cells[spec.field] = { column: header[i], value: fields[i] ?? '' };
+  onRows: OnRows,
+  reader: (header: readonly string[], at: (f: F) => ColumnAt | undefined) => { table: T; add(r: RawRecord): void },
+): Promise<Loaded<T>> {
+  let rows: ReturnType<typeof reader> | undefined;
+  const stats = await scanCsv(file, read, (r) => {
+    if (rows) {
+      rows.add(r);
+      if ((rows.table.count & 0xffff) === 0) onRows(file, rows.table.count);
+      return;
     }
-    const shape = { file, line, fieldCount: fields.length, headerCount: header.length, extra: fields.slice(header.length) };
-    records.push(build(cells, shape));
-    progress.tick(file, records.length);
-  }
-  return { file, records, stats: stats as CsvStats };
+    const header = r.fields().map((f) => f.trim());
+    const columns: ColumnIndexes<F> = resolveColumns(header, specs, explicit, { file, line: r.line });
+    rows = reader(header, (f) => (columns[f] === undefined ? undefined : { index: columns[f]!, name: header[columns[f]!] }));
+  });
+  if (!rows) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected a CSV export with column names on the first line', { file });
+  return { file, table: rows.table, stats };
 }
 
 export function loadOnprem(
@@ -73,13 +79,17 @@ export function loadOnprem(
   read: CsvReadOptions,
   explicit: Partial<Record<OnpremField, string>>,
   opts: OnpremOptions,
-  progress: Progress,
-): Promise<Loaded<OnpremRecord>> {
-  return loadTable(file, read, onpremColumns(opts.sourceAnchor), explicit, progress, (cells, shape) =>
-    onpremRecord(cells as OnpremCells, shape, opts),
-  );
+  onRows: OnRows,
+): Promise<Loaded<OnpremTable>> {
+  return load(file, read, onpremColumns(opts.sourceAnchor), explicit, onRows, (header, at) => {
+    const columns = { upn: at('upn')!, objectGuid: at('objectGuid'), consistencyGuid: at('consistencyGuid') };
+    return new OnpremRows(new OnpremTable(), file, header.length, columns, opts);
+  });
 }
 
-export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<Record<CloudField, string>>, progress: Progress): Promise<Loaded<CloudRecord>> {
-  return loadTable(file, read, CLOUD_COLUMNS, explicit, progress, (cells, shape) => cloudRecord(cells as CloudCells, shape));
+export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<Record<CloudField, string>>, onRows: OnRows): Promise<Loaded<CloudTable>> {
+  return load(file, read, CLOUD_COLUMNS, explicit, onRows, (header, at) => {
+    const columns = { upn: at('upn')!, objectId: at('objectId'), immutableId: at('immutableId')!, syncEnabled: at('syncEnabled') };
+    return new CloudRows(new CloudTable(), file, header.length, columns);
+  });
 }

@@ -2,9 +2,11 @@
  * What reconcile writes: the reconciliation and rejects rows, and the summary whose counts must
  * add up to the inputs. Pure; docs/reconcile.md explains every column.
  */
-import { type CloudRecord, type OnpremRecord, type ReconRow, STATUSES, type Status, expectedImmutableId } from '../core/classify';
-import { fromImmutableId, toDisplay } from '../core/guid';
+import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, type OnpremTable } from '../core/tables';
+import { type ReconRow, STATUSES, type Status } from '../core/classify';
+import { writeDisplayGuid, writeImmutableId } from '../core/guid';
 import type { CsvStats } from '../io/csv-reader';
+import type { ByteCsvWriter } from '../io/csv-writer';
 
 export const RECONCILIATION_COLUMNS = [
   'upn',
@@ -27,35 +29,71 @@ export const RECONCILIATION_COLUMNS = [
 
 export const REJECT_COLUMNS = ['file', 'line', 'column', 'value', 'reason', 'message'] as const;
 
-const displayGuid = (immutableId: string): string => (immutableId ? toDisplay(fromImmutableId(immutableId)!) : '');
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
+/** Every status, reason and outcome is ASCII, encoded once. */
+const encoded = new Map<string, Buffer>();
+const bytesOf = (text: string): Buffer => encoded.get(text) ?? encoded.set(text, ascii(text)).get(text)!;
+const SYNC = [ascii(''), ascii('true'), ascii('false')];
 
-export function reconciliationFields(row: ReconRow): string[] {
-  const on = row.onprem;
-  const cl = row.cloud;
-  return [
-    row.upn,
-    row.status,
-    row.reason,
-    row.entraConnect,
-    row.hardMatchUpn,
-    on ? expectedImmutableId(on) : '',
-    cl ? cl.immutableId : '',
-    on?.anchorAttribute ?? '',
-    on ? displayGuid(on.objectGuid) : '',
-    on ? displayGuid(on.consistencyGuid) : '',
-    cl ? cl.upn : '',
-    cl ? cl.objectId : '',
-    cl ? cl.syncEnabled : '',
-    row.relatedUpn,
-    on ? String(on.line) : '',
-    cl ? String(cl.line) : '',
-  ];
+/** Writes one reconciliation row, copying each value from the tables (docs/reconcile.md has the columns). */
+export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
+  const o = row.onprem;
+  const c = row.cloud;
+  if (o >= 0) upn(w, on, o);
+  else upn(w, cl, c);
+  w.ascii(bytesOf(row.status));
+  w.ascii(bytesOf(row.reason));
+  w.ascii(bytesOf(row.entraConnect));
+  if (row.hardMatch >= 0) upn(w, cl, row.hardMatch);
+  else w.empty();
+  const anchorAt = o >= 0 ? on.anchorAt(o) : -1;
+  if (anchorAt >= 0) immutableId(w, on.guids, anchorAt);
+  else w.empty();
+  if (c >= 0 && cl.idKind[c] === IdKind.Guid) immutableId(w, cl.ids, c * 16);
+  else if (c >= 0 && cl.idKind[c] === IdKind.Other) w.field(cl.arena.bytes, cl.idAt[c], cl.idAt[c] + cl.idLen[c]);
+  else w.empty();
+  w.ascii(bytesOf(o >= 0 ? (ANCHOR_ATTRIBUTES[on.anchor[o]] ?? '') : ''));
+  if (o >= 0 && on.objectGuidKind[o] === GuidKind.Guid) displayGuid(w, on.guids, o * 32);
+  else w.empty();
+  if (o >= 0 && on.consistencyGuidKind[o] === GuidKind.Guid) displayGuid(w, on.guids, o * 32 + 16);
+  else w.empty();
+  if (c >= 0) {
+    upn(w, cl, c);
+    w.field(cl.arena.bytes, cl.objectIdAt[c], cl.objectIdAt[c] + cl.objectIdLen[c]);
+    w.ascii(SYNC[cl.sync[c]]);
+  } else {
+    w.empty();
+    w.empty();
+    w.empty();
+  }
+  if (row.relatedOnprem >= 0) upn(w, on, row.relatedOnprem);
+  else if (row.relatedCloud >= 0) upn(w, cl, row.relatedCloud);
+  else w.empty();
+  if (o >= 0) w.integer(on.line[o]);
+  else w.empty();
+  if (c >= 0) w.integer(cl.line[c]);
+  else w.empty();
+  w.endRow();
+}
+
+function upn(w: ByteCsvWriter, t: OnpremTable | CloudTable, i: number): void {
+  w.field(t.arena.bytes, t.upnAt[i], t.upnAt[i] + t.upnLen[i]);
+}
+
+function immutableId(w: ByteCsvWriter, src: Uint8Array, at: number): void {
+  writeImmutableId(src, at, w.next(24), w.pos);
+  w.pos += 24;
+}
+
+function displayGuid(w: ByteCsvWriter, src: Uint8Array, at: number): void {
+  writeDisplayGuid(src, at, w.next(36), w.pos);
+  w.pos += 36;
 }
 
 /** The reject line for a record that could not be used, if it is one. */
-export function rejectFields(file: string, record: OnpremRecord | CloudRecord): string[] | undefined {
-  const bad = record.invalid;
-  return bad && [file, String(record.line), bad.column, bad.value, bad.reason, bad.message];
+export function rejectFields(file: string, t: OnpremTable | CloudTable, i: number): string[] | undefined {
+  const bad = t.invalid.get(i);
+  return bad && [file, String(t.line[i]), bad.column, bad.value, bad.reason, bad.message];
 }
 
 export interface InputSummary {
@@ -85,16 +123,18 @@ export class SummaryCounter {
   private joined = 0;
   private rejects = 0;
   private readonly status = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  private readonly statusReason = new Map<string, number>();
+  /** Counts by status, then reason. */
+  private readonly statusReason = new Map<string, Map<string, number>>();
   private readonly entraConnect = new Map<string, number>();
 
-  add(row: ReconRow): void {
+  /** `rejects`: how many of the row's records could not be used. */
+  add(row: ReconRow, rejects: number): void {
     this.outputRows++;
-    if (row.onprem && row.cloud) this.joined++;
-    this.rejects += Number(row.onprem?.invalid !== undefined) + Number(row.cloud?.invalid !== undefined);
+    if (row.onprem >= 0 && row.cloud >= 0) this.joined++;
+    this.rejects += rejects;
     this.status[row.status]++;
-    const key = row.reason ? `${row.status}/${row.reason}` : row.status;
-    this.statusReason.set(key, (this.statusReason.get(key) ?? 0) + 1);
+    const reasons = this.statusReason.get(row.status) ?? this.statusReason.set(row.status, new Map()).get(row.status)!;
+    reasons.set(row.reason, (reasons.get(row.reason) ?? 0) + 1);
     this.entraConnect.set(row.entraConnect, (this.entraConnect.get(row.entraConnect) ?? 0) + 1);
   }
 
@@ -107,7 +147,7 @@ export class SummaryCounter {
       joined_pairs: this.joined,
       rejects: this.rejects,
       status: this.status,
-      status_reason: sorted(this.statusReason),
+      status_reason: sorted(new Map([...this.statusReason].flatMap(([status, reasons]) => [...reasons].map(([reason, n]) => [reason ? `${status}/${reason}` : status, n])))),
       entra_connect: sorted(this.entraConnect),
       balanced,
       check: `${onprem.rows} on-prem rows + ${cloud.rows} cloud rows ${balanced ? '=' : '!='} ${this.outputRows} output rows + ${this.joined} joined pairs`,

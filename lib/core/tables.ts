@@ -1,0 +1,235 @@
+/**
+ * The exports as columns: every record of a file in a handful of typed arrays, its text as UTF-8
+ * bytes in one buffer, its GUIDs as their 16 stored bytes. A million users cost their bytes, not
+ * a million objects and five million strings, and the tables move between threads without a copy.
+ * Pure data; lib/core/records.ts fills them, lib/core/classify.ts reads them.
+ */
+import type { AnchorAttribute, Invalid } from './classify';
+
+/** Text of many rows as UTF-8 bytes in one growing buffer. */
+export class Arena {
+  bytes = new Uint8Array(1 << 16);
+  used = 0;
+
+  /** Room for `n` more bytes; the buffer may move, so offsets, never views, are kept. */
+  reserve(n: number): void {
+    if (this.used + n <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.used + n) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.bytes.subarray(0, this.used));
+    this.bytes = bigger;
+  }
+
+  /** Appends bytes [from, to) of `src`, returning where they start. */
+  copy(src: Uint8Array, from: number, to: number): number {
+    this.reserve(to - from);
+    const at = this.used;
+    this.bytes.set(src.subarray(from, to), at);
+    this.used += to - from;
+    return at;
+  }
+
+  /** Appends the bytes of `src` with A-Z lower-cased. */
+  copyLower(src: Uint8Array, from: number, to: number): number {
+    const at = this.copy(src, from, to);
+    const b = this.bytes;
+    for (let i = at; i < this.used; i++) if (b[i] >= 0x41 && b[i] <= 0x5a) b[i] |= 0x20;
+    return at;
+  }
+
+  put(text: string): { at: number; len: number } {
+    const bytes = Buffer.from(text, 'utf8');
+    return { at: this.copy(bytes, 0, bytes.length), len: bytes.length };
+  }
+
+  text(at: number, len: number): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + at, len).toString('utf8');
+  }
+}
+
+/** 32-bit FNV-1a of bytes [at, at + len): the hash every key index uses. */
+export function hashBytes(b: Uint8Array, at: number, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = at, end = at + len; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h | 0;
+}
+
+export function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[aAt + i] !== b[bAt + i]) return false;
+  return true;
+}
+
+/** What a GUID cell held. Only GUID cells have bytes. */
+export const enum GuidKind {
+  Empty = 0,
+  Guid = 1,
+}
+
+/** What a cloud ImmutableID cell held: nothing, a GUID's Base64 (kept as its bytes), other text. */
+export const enum IdKind {
+  Empty = 0,
+  Guid = 1,
+  Other = 2,
+}
+
+export const enum Anchor {
+  None = 0,
+  ObjectGuid = 1,
+  ConsistencyGuid = 2,
+}
+
+export const ANCHOR_ATTRIBUTES: readonly (AnchorAttribute | undefined)[] = [undefined, 'objectGUID', 'mS-DS-ConsistencyGuid'];
+
+function grown<T extends Int32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
+/** Columns both sides share: where each row starts in its file, its UPN and its join key. */
+abstract class Table {
+  count = 0;
+  capacity = 1024;
+  readonly arena = new Arena();
+  line = new Int32Array(this.capacity);
+  upnAt = new Int32Array(this.capacity);
+  upnLen = new Int32Array(this.capacity);
+  /** The trimmed, lower-cased UPN; the same bytes as the UPN when it has no capitals. */
+  keyAt = new Int32Array(this.capacity);
+  keyLen = new Int32Array(this.capacity);
+  keyHash = new Int32Array(this.capacity);
+  /** Rows that cannot be used, by row number: rare, so kept as objects. */
+  readonly invalid = new Map<number, Invalid>();
+
+  /** Starts a row and returns its number; the caller fills its columns. */
+  protected addRow(line: number): number {
+    if (this.count === this.capacity) this.grow(this.capacity * 2);
+    this.line[this.count] = line;
+    return this.count++;
+  }
+
+  protected grow(size: number): void {
+    this.capacity = size;
+    for (const name of this.columnNames()) {
+      const self = this as unknown as Record<string, Int32Array | Uint8Array>;
+      self[name] = grown(self[name], name === 'guids' ? size * 32 : name === 'ids' ? size * 16 : size);
+    }
+  }
+
+  protected columnNames(): string[] {
+    return ['line', 'upnAt', 'upnLen', 'keyAt', 'keyLen', 'keyHash'];
+  }
+
+  upn(i: number): string {
+    return this.arena.text(this.upnAt[i], this.upnLen[i]);
+  }
+}
+
+export class OnpremTable extends Table {
+  /** objectGUID's stored bytes at row * 32, mS-DS-ConsistencyGuid's at row * 32 + 16. */
+  guids = new Uint8Array(this.capacity * 32);
+  objectGuidKind = new Uint8Array(this.capacity);
+  consistencyGuidKind = new Uint8Array(this.capacity);
+  /** Which attribute is the row's source anchor; None for an invalid row. */
+  anchor = new Uint8Array(this.capacity);
+
+  add(line: number): number {
+    return this.addRow(line);
+  }
+
+  protected override columnNames(): string[] {
+    return [...super.columnNames(), 'guids', 'objectGuidKind', 'consistencyGuidKind', 'anchor'];
+  }
+
+  /** Where in `guids` the row's expected ImmutableID (as bytes) is; -1 when it has none. */
+  anchorAt(i: number): number {
+    const a = this.anchor[i];
+    return a === Anchor.None ? -1 : i * 32 + (a === Anchor.ConsistencyGuid ? 16 : 0);
+  }
+
+  /** The bytes of the anchor attribute the row does not use, or -1. */
+  otherAnchorAt(i: number): number {
+    const a = this.anchor[i];
+    if (a === Anchor.ConsistencyGuid) return this.objectGuidKind[i] === GuidKind.Guid ? i * 32 : -1;
+    return this.consistencyGuidKind[i] === GuidKind.Guid ? i * 32 + 16 : -1;
+  }
+}
+
+export class CloudTable extends Table {
+  objectIdAt = new Int32Array(this.capacity);
+  objectIdLen = new Int32Array(this.capacity);
+  idKind = new Uint8Array(this.capacity);
+  /** The ImmutableID's 16 bytes at row * 16 when it is a GUID's Base64. */
+  ids = new Uint8Array(this.capacity * 16);
+  /** Any other ImmutableID, as text. */
+  idAt = new Int32Array(this.capacity);
+  idLen = new Int32Array(this.capacity);
+  /** 0 empty, 1 true, 2 false. */
+  sync = new Uint8Array(this.capacity);
+
+  add(line: number): number {
+    return this.addRow(line);
+  }
+
+  protected override columnNames(): string[] {
+    return [...super.columnNames(), 'objectIdAt', 'objectIdLen', 'idKind', 'ids', 'idAt', 'idLen', 'sync'];
+  }
+}
+
+/**
+ * Rows by a byte key, first occurrence kept, with the keys seen more than once flagged on that
+ * first row. Open addressing over a power-of-two Int32Array holding row + 1.
+ */
+export class KeyIndex {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** 1 on the first row of a key that occurs again. */
+  readonly repeated: Uint8Array;
+
+  constructor(
+    rows: number,
+    private readonly bytes: Uint8Array,
+    private readonly at: (row: number) => number,
+    private readonly len: (row: number) => number,
+    private readonly hash: (row: number) => number,
+  ) {
+    let size = 1024;
+    while (size < rows * 2) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    this.repeated = new Uint8Array(rows);
+  }
+
+  /** Adds a row whose key is not empty. */
+  add(row: number): void {
+    const at = this.at(row);
+    const len = this.len(row);
+    let s = this.hash(row) & this.mask;
+    for (;;) {
+      const held = this.slots[s];
+      if (held === 0) {
+        this.slots[s] = row + 1;
+        return;
+      }
+      const other = held - 1;
+      if (this.len(other) === len && sameBytes(this.bytes, this.at(other), this.bytes, at, len)) {
+        this.repeated[other] = 1;
+        return;
+      }
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** The first row whose key is bytes [at, at + len) of `b`, or -1. */
+  find(b: Uint8Array, at: number, len: number, hash: number): number {
+    let s = hash & this.mask;
+    for (;;) {
+      const held = this.slots[s];
+      if (held === 0) return -1;
+      const row = held - 1;
+      if (this.len(row) === len && sameBytes(this.bytes, this.at(row), b, at, len)) return row;
+      s = (s + 1) & this.mask;
+    }
+  }
+}
