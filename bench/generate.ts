@@ -41,7 +41,26 @@ class Out {
   }
 }
 
-/** Writes both files; returns nothing the benchmark relies on but the files themselves. */
+/**
+ * Bumped whenever the generator's output changes, so cached files from an older generator are not
+ * reused (version 1 made most rows byte-order mismatches instead of matches).
+ */
+export const GENERATOR_VERSION = 2;
+
+/** One CSV field the way Export-Csv writes it: always quoted, quotes doubled. */
+const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
+/** A DN's RDN value: `,` `"` `\` and friends escaped with a backslash. */
+const rdn = (s: string): string => s.replace(/[,"\\+<>;=]/g, (c) => `\\${c}`);
+
+/**
+ * Writes both files. One draw r per user picks its case: 85% match; missing 3%; mismatch 3.5%
+ * (byte-order 2%, unknown-object 1%, not-guid 0.5%); okta-anchored 1% (0ua and 00u ids);
+ * onprem-only 2%; a UPN repeated on-prem 0.5%; System.Byte[] anchor (invalid) 0.5%; the last 4.5%
+ * match too, and 3% of users also have an unrelated cloud-only account (orphaned or unanchored).
+ * 10% of cloud UPNs are upper-cased and 2% of on-prem UPNs capitalised; every 1000th user has a
+ * quote in the given name and a comma in the surname. Deterministic for a given n and seed.
+ */
 export async function generate(n: number, seed: number, onpremPath: string, cloudPath: string): Promise<void> {
   const rand = mulberry32(seed);
   const onprem = new Out(createWriteStream(onpremPath));
@@ -56,26 +75,29 @@ export async function generate(n: number, seed: number, onpremPath: string, clou
     const anchor = consistency ?? og;
     const cloudUpn = rand() < 0.1 ? upn.toUpperCase() : upn;
     const objectId = toDisplay(randomGuid(rand));
-    let cloudId: string | undefined = toImmutableId(anchor); // match
-    let onpremUpn = upn;
+    let cloudId: string | undefined = toImmutableId(anchor);
+    let onpremUpn = i % 50 === 3 ? `User${i}@Contoso.com` : upn;
     let consistencyCell = consistency ? toDisplay(consistency) : '';
-    if (r >= 0.85 && r < 0.88) cloudId = ''; // missing
-    else if (r < 0.9) cloudId = toDisplayOrderBase64(anchor); // byte-order
-    else if (r < 0.91) cloudId = toImmutableId(randomGuid(rand)); // unknown-object
-    else if (r < 0.915) cloudId = `E${i}`; // not-guid
-    else if (r < 0.925) cloudId = `0ua${i.toString(36).padStart(17, '0')}`; // okta-anchored
+    if (r < 0.85) {
+      // match: cloudId is already the expected ImmutableID
+    } else if (r < 0.88) cloudId = ''; // missing
+    else if (r < 0.9) cloudId = toDisplayOrderBase64(anchor); // mismatch: byte-order
+    else if (r < 0.91) cloudId = toImmutableId(randomGuid(rand)); // mismatch: unknown-object
+    else if (r < 0.915) cloudId = `E${i}`; // mismatch: not-guid
+    else if (r < 0.925) cloudId = `${i % 2 ? '0ua' : '00u'}${i.toString(36).padStart(17, '0')}`; // okta-anchored
     else if (r < 0.945) cloudId = undefined; // onprem-only
-    else if (r < 0.95) onpremUpn = `user${i - 1}@contoso.com`; // duplicate UPN on-prem
-    else if (r < 0.955) consistencyCell = 'System.Byte[]'; // invalid
+    else if (r < 0.95) onpremUpn = `user${i - 1}@contoso.com`; // duplicate UPN on-prem (this user's cloud row is then cloud-only)
+    else if (r < 0.955) consistencyCell = 'System.Byte[]'; // invalid: binary-export
     if (cloudId !== undefined) cloudRows.push(`${objectId},${cloudUpn},${cloudId},,${cloudUpn}\n`);
     if (r >= 0.955 && r < 0.985) {
       // cloud-only: unanchored and orphaned accounts
       const orphan = r < 0.965 ? toImmutableId(randomGuid(rand)) : '';
       cloudRows.push(`${toDisplay(randomGuid(rand))},cloud${i}@contoso.com,${orphan},,\n`);
     }
-    await onprem.line(
-      `"CN=Surname${i}\\, Given${i},OU=Users,DC=contoso,DC=com","True","Given${i}","${toDisplay(og)}","u${i}","Surname${i}","${onpremUpn}","${consistencyCell}"\r\n`,
-    );
+    const given = i % 1000 === 7 ? `Given${i} "G"` : `Given${i}`;
+    const surname = i % 1000 === 7 ? `Surname${i}, Jr.` : `Surname${i}`;
+    const dn = `CN=${rdn(`${surname}, ${given}`)},OU=Users,DC=contoso,DC=com`;
+    await onprem.line(`${q(dn)},"True",${q(given)},"${toDisplay(og)}","u${i}",${q(surname)},"${onpremUpn}","${consistencyCell}"\r\n`);
   }
   await onprem.close();
   for (let i = cloudRows.length - 1; i > 0; i--) {

@@ -1,36 +1,214 @@
 /**
- * npm run bench: reconcile on seeded exports of each size, run by the built CLI as a whole process
- * (wall time, peak RSS from GNU time, Debian package `time`, and MB/s), and apply's throughput
- * against the local tenant as a fraction of Graph's write budget.
- * Usage: npm run bench -- [--suites reconcile,apply] [--sizes 100000,1000000] [--runs 3]
- *        [--apply-users 1200] [--dir /tmp/idrecon-bench]
+ * npm run bench: the reconcile suite runs `idrecon reconcile` (the built CLI, as a whole process)
+ * and the same job done by DuckDB (bench/duckdb-reconcile.ts, its own process) alternately on
+ * seeded exports of each size, checks that both give the same count per status, and reports wall
+ * time and peak RSS (GNU time, Debian package `time`), the ratio between them and MB/s; the table
+ * goes to stdout and into docs/performance.md between the bench:reconcile markers. The apply
+ * suite measures apply's throughput against the local tenant as a fraction of Graph's write budget.
+ * Usage: npm run bench -- [--suites reconcile,apply] [--sizes 100000,1000000,3000000] [--runs 3]
+ *        [--duckdb-threads N] [--apply-users 1200] [--dir /tmp/idrecon-bench] [--doc FILE]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
+import { scanCsv } from '../lib/io/csv-reader';
 import { benchApply } from './apply';
-import { generate } from './generate';
+import { GENERATOR_VERSION, generate } from './generate';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+const ROOT = join(__dirname, '..', '..');
 const suites = option('suites', 'reconcile,apply').split(',');
-const sizes = option('sizes', '100000,1000000').split(',').map(Number);
+const sizes = option('sizes', '100000,1000000,3000000').split(',').map(Number);
 const applyUsers = Number(option('apply-users', '1200'));
 const runs = Number(option('runs', '3'));
+const duckdbThreads = option('duckdb-threads', '');
 const dir = option('dir', '/tmp/idrecon-bench');
-const cli = join(__dirname, '..', '..', 'bin', 'idrecon.js');
+const docPath = option('doc', join(ROOT, 'docs', 'performance.md'));
+const CLI = join(ROOT, 'bin', 'idrecon.js');
+const DUCKDB_SCRIPT = join(__dirname, 'duckdb-reconcile.js');
+const TIME = '/usr/bin/time';
+const SEED = 42;
+const STATUSES = ['match', 'missing', 'mismatch', 'okta-anchored', 'onprem-only', 'cloud-only', 'duplicate', 'invalid'];
+const START = '<!-- bench:reconcile:start -->';
+const END = '<!-- bench:reconcile:end -->';
+
+type Counts = Record<string, number>;
+
+interface Timed {
+  wall: number;
+  rssMb: number;
+  stdout: string;
+}
+
+interface Result {
+  tool: 'idrecon' | 'DuckDB';
+  size: number;
+  walls: number[];
+  rss: number[];
+  inputMb: number;
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Runs node with `args` under GNU time: wall seconds and peak RSS of the whole process. */
+function timed(what: string, args: string[]): Timed {
+  const r = spawnSync(TIME, ['-f', '%e %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw new Error(`cannot run ${TIME} (GNU time, Debian package \`time\`): ${r.error.message}`);
+  const lines = r.stderr.trim().split('\n');
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${lines.slice(-20).join('\n')}`);
+  const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(lines[lines.length - 1]);
+  if (!m) throw new Error(`${what}: no GNU time line at the end of stderr:\n${lines.slice(-5).join('\n')}`);
+  return { wall: Number(m[1]), rssMb: (Number(m[2]) * 1024) / 1e6, stdout: r.stdout };
+}
+
+/** The seeded inputs of size n, generated once per generator version and kept in --dir. */
+async function inputs(n: number): Promise<{ onprem: string; cloud: string }> {
+  const onprem = join(dir, `onprem-g${GENERATOR_VERSION}-s${SEED}-${n}.csv`);
+  const cloud = join(dir, `cloud-g${GENERATOR_VERSION}-s${SEED}-${n}.csv`);
+  if (!existsSync(onprem) || !existsSync(cloud)) {
+    console.error(`generating ${n.toLocaleString('en-US')} users into ${dir}`);
+    await generate(n, SEED, `${onprem}.part`, `${cloud}.part`);
+    renameSync(`${onprem}.part`, onprem);
+    renameSync(`${cloud}.part`, cloud);
+  }
+  return { onprem, cloud };
+}
+
+function sameCounts(a: Counts, b: Counts): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+function countsTable(rows: [string, Counts][]): string {
+  const keys = [...new Set([...STATUSES, ...rows.flatMap(([, c]) => Object.keys(c))])];
+  return [`| | ${keys.join(' | ')} |`, `|---|${keys.map(() => '---:').join('|')}|`, ...rows.map(([name, c]) => `| ${name} | ${keys.map((k) => c[k] ?? 0).join(' | ')} |`)].join('\n');
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** Rows per value of the `status` column of a CSV file. */
+async function statusCounts(file: string): Promise<Counts> {
+  const counts: Record<string, number> = {};
+  let column = -1;
+  await scanCsv(file, { encoding: 'auto', delimiter: ',' }, (r) => {
+    if (column < 0) column = r.fields().indexOf('status');
+    else counts[r.text(column)] = (counts[r.text(column)] ?? 0) + 1;
+  });
+  return counts;
+}
+
+async function reconcileSuite(): Promise<string> {
+  // Before the runs: `npm run bench` has just built dist/ from this tree.
+  const measured = revision();
+  const results: Result[] = [];
+  const agreed: [string, Counts][] = [];
+  let duckdbVersion = '';
+  let threadsUsed = 0;
+  for (const n of sizes) {
+    const { onprem, cloud } = await inputs(n);
+    const inputMb = (statSync(onprem).size + statSync(cloud).size) / 1e6;
+    const idrecon: Result = { tool: 'idrecon', size: n, walls: [], rss: [], inputMb };
+    const duckdb: Result = { tool: 'DuckDB', size: n, walls: [], rss: [], inputMb };
+    const idreconOut = join(dir, `out-idrecon-${n}`);
+    const duckdbOut = join(dir, `out-duckdb-${n}.csv`);
+    for (let i = 0; i < runs; i++) {
+      const a = timed('idrecon reconcile', [CLI, 'reconcile', '--onprem', onprem, '--cloud', cloud, '--out', idreconOut]);
+      const idreconCounts = (JSON.parse(readFileSync(join(idreconOut, 'summary.json'), 'utf8')) as { status: Counts }).status;
+      const threads = duckdbThreads ? ['--threads', duckdbThreads] : [];
+      const b = timed('DuckDB reconcile', [DUCKDB_SCRIPT, '--onprem', onprem, '--cloud', cloud, '--out', duckdbOut, ...threads]);
+      const duck = JSON.parse(b.stdout.trim().split('\n').pop()!) as { duckdb: string; threads: number };
+      duckdbVersion = duck.duckdb;
+      threadsUsed = duck.threads;
+      const duckCounts = await statusCounts(duckdbOut);
+      if (!sameCounts(idreconCounts, duckCounts)) {
+        throw new Error(
+          `idrecon and DuckDB disagree on the counts per status for ${fmt(n)} users (run ${i + 1}):\n` +
+            countsTable([
+              ['idrecon', idreconCounts],
+              ['DuckDB', duckCounts],
+            ]),
+        );
+      }
+      if (i === 0) agreed.push([fmt(n), idreconCounts]);
+      idrecon.walls.push(a.wall);
+      idrecon.rss.push(a.rssMb);
+      duckdb.walls.push(b.wall);
+      duckdb.rss.push(b.rssMb);
+      console.error(`${fmt(n)} users, run ${i + 1}/${runs}: idrecon ${a.wall.toFixed(2)} s, DuckDB ${b.wall.toFixed(2)} s; counts agree`);
+    }
+    results.push(idrecon, duckdb);
+  }
+
+  const duckdbWall = (size: number): number => median(results.find((r) => r.tool === 'DuckDB' && r.size === size)!.walls);
+  const table = [
+    '| tool | size | wall median (s) | peak RSS (MB) | ratio to DuckDB | input MB | MB/s |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => {
+      const wall = median(r.walls);
+      return `| ${r.tool} | ${fmt(r.size)} | ${wall.toFixed(2)} | ${Math.max(...r.rss).toFixed(0)} | ${(wall / duckdbWall(r.size)).toFixed(2)} | ${r.inputMb.toFixed(r.inputMb < 10 ? 1 : 0)} | ${(r.inputMb / wall).toFixed(1)} |`;
+    }),
+  ].join('\n');
+  const perMillion = (tool: Result['tool']): string =>
+    results
+      .filter((r) => r.tool === tool)
+      .map((r) => `${((median(r.walls) / r.size) * 1e6).toFixed(1)} s at ${fmt(r.size)}`)
+      .join(', ');
+
+  const cpus = os.cpus();
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const section = [
+    START,
+    '<!-- Written by `npm run bench`; anything between these two markers is replaced on the next run. -->',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores), ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ` +
+      `DuckDB ${duckdbVersion} (@duckdb/node-api ${pkg.devDependencies['@duckdb/node-api']}, ${threadsUsed} threads); idrecon ${measured}. ` +
+      `Median of ${runs} runs of each tool, run alternately; peak RSS is the highest of the runs.`,
+    '',
+    table,
+    '',
+    `Wall time per million users: idrecon ${perMillion('idrecon')}; DuckDB ${perMillion('DuckDB')}.`,
+    '',
+    'Rows per status (idrecon and DuckDB agreed on every run):',
+    '',
+    countsTable(agreed),
+    END,
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  return section;
+}
+
+/** The commit the numbers were measured on, and whether the working tree differed from it. */
+function revision(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  if (head.status !== 0) return 'outside git';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'lib', 'bin'], { cwd: ROOT, encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.stdout.trim() ? ' with uncommitted changes under lib/ or bin/' : ''}`;
+}
+
+/** Replaces the generated section of the doc, keeping everything written by hand around it. */
+function writeDoc(section: string): void {
+  const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Performance\n';
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  const next = start >= 0 && end > start ? `${doc.slice(0, start)}${section}${doc.slice(end + END.length)}` : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(docPath, next);
+  console.error(`wrote ${docPath}`);
 }
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be whole numbers of users, comma-separated');
   mkdirSync(dir, { recursive: true });
-  if (suites.includes('reconcile')) await reconcileSuite();
+  if (suites.includes('reconcile')) writeDoc(await reconcileSuite());
   if (suites.includes('apply')) {
     const applyDir = join(dir, `apply-${applyUsers}`);
     mkdirSync(applyDir, { recursive: true });
@@ -41,31 +219,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function reconcileSuite(): Promise<void> {
-  console.log('| size | wall median (s) | peak RSS (MB) | input MB | MB/s |');
-  console.log('|---:|---:|---:|---:|---:|');
-  for (const n of sizes) {
-    const onprem = join(dir, `onprem-${n}.csv`);
-    const cloud = join(dir, `cloud-${n}.csv`);
-    if (!existsSync(onprem) || !existsSync(cloud)) await generate(n, 42, onprem, cloud);
-    const inputMb = (statSync(onprem).size + statSync(cloud).size) / 1e6;
-    const walls: number[] = [];
-    const rss: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, 'reconcile', '--onprem', onprem, '--cloud', cloud, '--out', join(dir, `out-${n}`)], {
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(`reconcile failed (${r.status}): ${r.stderr}`);
-      const [wall, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-      walls.push(wall);
-      rss.push(kb / 1024);
-    }
-    const wall = median(walls);
-    console.log(`| ${n.toLocaleString('en-US')} | ${wall.toFixed(2)} | ${median(rss).toFixed(0)} | ${inputMb.toFixed(0)} | ${(inputMb / wall).toFixed(1)} |`);
-  }
-}
-
 main().catch((err) => {
-  console.error(err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
