@@ -5,7 +5,7 @@
  * order). The contract is issue 2 and docs/statuses.md.
  */
 import { DISPLAY_ORDER, oktaIdKind } from './guid';
-import { type CloudTable, IdKind, KeyIndex, type OnpremTable, hashBytes, sameBytes } from './tables';
+import { type CloudTable, IdKind, type OnpremTable, anchorKeys, cloudIndexes, hash16, idKeys, onpremIndexes, sameBytes, upnKeys } from './tables';
 
 export type AnchorAttribute = 'objectGUID' | 'mS-DS-ConsistencyGuid';
 
@@ -72,34 +72,24 @@ export function entraConnectOutcome(status: Status, reason: string, opts: Classi
 }
 
 
-/** A 16-byte GUID key: hashed where it lies, never copied. */
-const hash16 = (b: Uint8Array, at: number): number => hashBytes(b, at, 16);
-
-/** Both tables' indexes: UPN keys on each side, on-prem anchors, cloud ImmutableIDs that are GUIDs. */
-class Indexes {
-  readonly onByUpn: KeyIndex;
-  readonly onByAnchor: KeyIndex;
-  readonly cloudByUpn: KeyIndex;
-  readonly cloudById: KeyIndex;
-
-  constructor(on: OnpremTable, cl: CloudTable) {
-    this.onByUpn = new KeyIndex(on.count, on.arena.bytes, (i) => on.keyAt[i], (i) => on.keyLen[i], (i) => on.keyHash[i]);
-    this.onByAnchor = new KeyIndex(on.count, on.guids, (i) => on.anchorAt(i), () => 16, (i) => hash16(on.guids, on.anchorAt(i)));
-    for (let i = 0; i < on.count; i++) {
-      if (on.keyLen[i] > 0) this.onByUpn.add(i);
-      if (on.anchorAt(i) >= 0) this.onByAnchor.add(i);
-    }
-    this.cloudByUpn = new KeyIndex(cl.count, cl.arena.bytes, (i) => cl.keyAt[i], (i) => cl.keyLen[i], (i) => cl.keyHash[i]);
-    this.cloudById = new KeyIndex(cl.count, cl.ids, (i) => i * 16, () => 16, (i) => hash16(cl.ids, i * 16));
-    for (let i = 0; i < cl.count; i++) {
-      if (cl.keyLen[i] > 0) this.cloudByUpn.add(i);
-      if (cl.idKind[i] === IdKind.Guid) this.cloudById.add(i);
-    }
-  }
+/** The join indexes of both tables, built where each table was read (lib/core/tables.ts). */
+export interface Indexes {
+  onprem: ReturnType<typeof onpremIndexes>;
+  cloud: ReturnType<typeof cloudIndexes>;
 }
 
-export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions): Generator<ReconRow> {
-  const { onByUpn, onByAnchor, cloudByUpn, cloudById } = new Indexes(on, cl);
+export function* classify(
+  on: OnpremTable,
+  cl: CloudTable,
+  opts: ClassifyOptions,
+  indexes: Indexes = { onprem: onpremIndexes(on), cloud: cloudIndexes(cl) },
+): Generator<ReconRow> {
+  const { byUpn: onByUpn, byAnchor: onByAnchor } = indexes.onprem;
+  const { byUpn: cloudByUpn, byId: cloudById } = indexes.cloud;
+  const onUpns = upnKeys(on);
+  const onAnchors = anchorKeys(on);
+  const cloudUpns = upnKeys(cl);
+  const cloudIds = idKeys(cl);
   const joined = new Uint8Array(cl.count);
 
   /** `hardMatch`: the other cloud user that carries an on-prem row's anchor. */
@@ -115,12 +105,13 @@ export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions
   });
   /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
   const otherHolder = (b: Uint8Array, at: number, own: number): number => {
-    const c = cloudById.find(b, at, 16, hash16(b, at));
+    const c = cloudById.find(cloudIds, b, at, 16, hash16(b, at));
     return c === own ? -1 : c;
   };
   /** The on-prem row (first of its UPN) with the cloud row's key, and the reverse. */
-  const onWithKeyOf = (c: number): number => onByUpn.find(cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
-  const cloudWithKeyOf = (o: number): number => cloudByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+  const onWithKeyOf = (c: number): number => onByUpn.find(onUpns, cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
+  const cloudWithKeyOf = (o: number): number => cloudByUpn.find(cloudUpns, on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+  /** `o`, `c`: the first row of the key on each side, or -1. */
   const duplicateReason = (o: number, c: number): string | undefined => {
     if (o >= 0 && onByUpn.repeated[o]) return 'duplicate-upn-onprem';
     if (c >= 0 && cloudByUpn.repeated[c]) return 'duplicate-upn-cloud';
@@ -129,9 +120,8 @@ export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions
   /** The cloud row an on-prem row joins: same key, and the key is on neither side twice. */
   const partnerOf = (o: number): number => {
     if (on.keyLen[o] === 0) return -1;
-    const first = onByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
     const c = cloudWithKeyOf(o);
-    if (duplicateReason(first, c)) return -1;
+    if (duplicateReason(onByUpn.first[o], c)) return -1;
     if (c >= 0) joined[c] = 1;
     return c;
   };
@@ -142,14 +132,15 @@ export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions
       yield row('invalid', bad.reason, o, partnerOf(o));
       continue;
     }
-    const dup = on.keyLen[o] === 0 ? undefined : duplicateReason(onByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]), cloudWithKeyOf(o));
+    const c = on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
+    const dup = on.keyLen[o] === 0 ? undefined : duplicateReason(onByUpn.first[o], c);
     if (dup) {
       yield row('duplicate', dup, o, -1);
       continue;
     }
+    if (c >= 0) joined[c] = 1;
     const at = on.anchorAt(o);
-    const c = partnerOf(o);
-    if (onByAnchor.repeated[onByAnchor.find(on.guids, at, 16, hash16(on.guids, at))]) {
+    if (onByAnchor.repeated[onByAnchor.first[o]]) {
       yield row('duplicate', 'duplicate-anchor-onprem', o, c);
     } else if (c >= 0 && cl.invalid.has(c)) {
       yield row('invalid', cl.invalid.get(c)!.reason, o, c);
@@ -169,7 +160,7 @@ export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions
       yield row('invalid', bad.reason, -1, c);
       continue;
     }
-    const dup = duplicateReason(onWithKeyOf(c), cloudByUpn.find(cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]));
+    const dup = cl.keyLen[c] === 0 ? undefined : duplicateReason(onWithKeyOf(c), cloudByUpn.first[c]);
     if (dup) {
       yield row('duplicate', dup, -1, c);
       continue;
@@ -191,14 +182,14 @@ export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions
     if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return row('mismatch', 'byte-order', o, c, -1, -1, taker);
     const other = on.otherAnchorAt(o);
     if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return row('mismatch', 'other-anchor-attribute', o, c, -1, -1, taker);
-    const owner = onByAnchor.find(cl.ids, c * 16, 16, hash16(cl.ids, c * 16));
+    const owner = onByAnchor.find(onAnchors, cl.ids, c * 16, 16, hash16(cl.ids, c * 16));
     if (owner >= 0) return row('mismatch', 'anchor-of-other-user', o, c, owner, -1, taker);
     return row('mismatch', 'unknown-object', o, c, -1, -1, taker);
   }
 
   function cloudOnly(c: number): ReconRow {
     const kind = cl.idKind[c];
-    const owner = kind === IdKind.Guid ? onByAnchor.find(cl.ids, c * 16, 16, hash16(cl.ids, c * 16)) : -1;
+    const owner = kind === IdKind.Guid ? onByAnchor.find(onAnchors, cl.ids, c * 16, 16, hash16(cl.ids, c * 16)) : -1;
     if (QUARANTINED_UPN.test(cl.upn(c))) return row('cloud-only', 'quarantined-duplicate', -1, c, owner);
     if (kind === IdKind.Other && oktaIdKind(cl.arena.text(cl.idAt[c], cl.idLen[c]))) return row('cloud-only', 'okta-anchored', -1, c);
     if (owner >= 0) return row('cloud-only', 'anchor-of-onprem-user', -1, c, owner);

@@ -25,7 +25,7 @@ export class Arena {
   copy(src: Uint8Array, from: number, to: number): number {
     this.reserve(to - from);
     const at = this.used;
-    this.bytes.set(src.subarray(from, to), at);
+    copyBytes(src, from, to, this.bytes, at);
     this.used += to - from;
     return at;
   }
@@ -46,6 +46,12 @@ export class Arena {
   text(at: number, len: number): string {
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + at, len).toString('utf8');
   }
+}
+
+/** Copies bytes [from, to) of `src` to `out` at `at`; a loop beats a subarray view for a UPN's few bytes. */
+export function copyBytes(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): void {
+  if (to - from > 64) out.set(src.subarray(from, to), at);
+  else for (let i = from; i < to; i++) out[at++] = src[i];
 }
 
 /** 32-bit FNV-1a of bytes [at, at + len): the hash every key index uses. */
@@ -177,44 +183,52 @@ export class CloudTable extends Table {
   }
 }
 
+/** Where each row's key lies: bytes [at(row), at(row) + len(row)) of `bytes`, and its hash. */
+export interface KeySource {
+  bytes: Uint8Array;
+  at(row: number): number;
+  len(row: number): number;
+  hash(row: number): number;
+}
+
 /**
  * Rows by a byte key, first occurrence kept, with the keys seen more than once flagged on that
- * first row. Open addressing over a power-of-two Int32Array holding row + 1.
+ * first row. Open addressing over a power-of-two Int32Array holding row + 1. Only typed arrays,
+ * so it moves between threads with its table.
  */
 export class KeyIndex {
   private readonly slots: Int32Array;
   private readonly mask: number;
   /** 1 on the first row of a key that occurs again. */
   readonly repeated: Uint8Array;
+  /** For each row added, the first row with its key (itself, mostly); -1 for rows not added. */
+  readonly first: Int32Array;
 
-  constructor(
-    rows: number,
-    private readonly bytes: Uint8Array,
-    private readonly at: (row: number) => number,
-    private readonly len: (row: number) => number,
-    private readonly hash: (row: number) => number,
-  ) {
+  constructor(rows: number) {
     let size = 1024;
     while (size < rows * 2) size *= 2;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
     this.repeated = new Uint8Array(rows);
+    this.first = new Int32Array(rows).fill(-1);
   }
 
   /** Adds a row whose key is not empty. */
-  add(row: number): void {
-    const at = this.at(row);
-    const len = this.len(row);
-    let s = this.hash(row) & this.mask;
+  add(src: KeySource, row: number): void {
+    const at = src.at(row);
+    const len = src.len(row);
+    let s = src.hash(row) & this.mask;
     for (;;) {
       const held = this.slots[s];
       if (held === 0) {
         this.slots[s] = row + 1;
+        this.first[row] = row;
         return;
       }
       const other = held - 1;
-      if (this.len(other) === len && sameBytes(this.bytes, this.at(other), this.bytes, at, len)) {
+      if (src.len(other) === len && sameBytes(src.bytes, src.at(other), src.bytes, at, len)) {
         this.repeated[other] = 1;
+        this.first[row] = other;
         return;
       }
       s = (s + 1) & this.mask;
@@ -222,14 +236,55 @@ export class KeyIndex {
   }
 
   /** The first row whose key is bytes [at, at + len) of `b`, or -1. */
-  find(b: Uint8Array, at: number, len: number, hash: number): number {
+  find(src: KeySource, b: Uint8Array, at: number, len: number, hash: number): number {
     let s = hash & this.mask;
     for (;;) {
       const held = this.slots[s];
       if (held === 0) return -1;
       const row = held - 1;
-      if (this.len(row) === len && sameBytes(this.bytes, this.at(row), b, at, len)) return row;
+      if (src.len(row) === len && sameBytes(src.bytes, src.at(row), b, at, len)) return row;
       s = (s + 1) & this.mask;
     }
   }
+}
+
+/** The 16-byte GUID keys of a table: hashed where they lie, never copied. */
+export const hash16 = (b: Uint8Array, at: number): number => hashBytes(b, at, 16);
+
+export function upnKeys(t: OnpremTable | CloudTable): KeySource {
+  return { bytes: t.arena.bytes, at: (i) => t.keyAt[i], len: (i) => t.keyLen[i], hash: (i) => t.keyHash[i] };
+}
+
+/** On-prem rows by UPN key and by anchor. */
+export function onpremIndexes(on: OnpremTable): { byUpn: KeyIndex; byAnchor: KeyIndex } {
+  const byUpn = new KeyIndex(on.count);
+  const byAnchor = new KeyIndex(on.count);
+  const upns = upnKeys(on);
+  const anchors = anchorKeys(on);
+  for (let i = 0; i < on.count; i++) {
+    if (on.keyLen[i] > 0) byUpn.add(upns, i);
+    if (on.anchor[i] !== Anchor.None) byAnchor.add(anchors, i);
+  }
+  return { byUpn, byAnchor };
+}
+
+/** Cloud rows by UPN key and by ImmutableID, where that is a GUID. */
+export function cloudIndexes(cl: CloudTable): { byUpn: KeyIndex; byId: KeyIndex } {
+  const byUpn = new KeyIndex(cl.count);
+  const byId = new KeyIndex(cl.count);
+  const upns = upnKeys(cl);
+  const ids = idKeys(cl);
+  for (let i = 0; i < cl.count; i++) {
+    if (cl.keyLen[i] > 0) byUpn.add(upns, i);
+    if (cl.idKind[i] === IdKind.Guid) byId.add(ids, i);
+  }
+  return { byUpn, byId };
+}
+
+export function anchorKeys(on: OnpremTable): KeySource {
+  return { bytes: on.guids, at: (i) => on.anchorAt(i), len: () => 16, hash: (i) => hash16(on.guids, on.anchorAt(i)) };
+}
+
+export function idKeys(cl: CloudTable): KeySource {
+  return { bytes: cl.ids, at: (i) => i * 16, len: () => 16, hash: (i) => hash16(cl.ids, i * 16) };
 }

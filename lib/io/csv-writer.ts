@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
+import { copyBytes } from '../core/tables';
 import { IdreconError } from '../errors';
 
 /** Temporary names start with a dot and end in .tmp-PID so nobody mistakes them for output. */
@@ -146,18 +147,18 @@ export class ByteCsvWriter extends AtomicFile {
 
   /** A field of bytes [from, to) of `src`, quoted if it needs to be. */
   field(src: Uint8Array, from: number, to: number): void {
-    let quote = false;
-    for (let i = from; i < to && !quote; i++) {
-      const c = src[i];
-      quote = c === 0x2c || c === 0x22 || c === 0x0d || c === 0x0a;
-    }
-    if (!quote) {
-      const b = this.next(to - from);
-      b.set(src.subarray(from, to), this.pos);
-      this.pos += to - from;
-      return;
-    }
     const b = this.next(2 * (to - from) + 2);
+    // Copied as it is checked: nearly no value needs quotes, so one pass usually does.
+    let o = this.pos;
+    for (let i = from; i < to; i++) {
+      const c = src[i];
+      if (c === 0x2c || c === 0x22 || c === 0x0d || c === 0x0a) return this.quoted(b, src, from, to);
+      b[o++] = c;
+    }
+    this.pos = o;
+  }
+
+  private quoted(b: Buffer, src: Uint8Array, from: number, to: number): void {
     b[this.pos++] = 0x22;
     for (let i = from; i < to; i++) {
       if (src[i] === 0x22) b[this.pos++] = 0x22;
@@ -169,7 +170,7 @@ export class ByteCsvWriter extends AtomicFile {
   /** A field of ASCII text that needs no quotes (a status, a number). */
   ascii(text: Uint8Array): void {
     const b = this.next(text.length);
-    b.set(text, this.pos);
+    copyBytes(text, 0, text.length, b, this.pos);
     this.pos += text.length;
   }
 

@@ -2,9 +2,12 @@
  * Streams an export file into its table, one row per data record, holding only the few fields
  * classification needs (memory grows with rows, never with the file's other columns).
  */
-import { IdreconError } from '../errors';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
+import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
-import { CloudTable, OnpremTable } from '../core/tables';
+import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, type RawRecord, scanCsv } from '../io/csv-reader';
 
@@ -92,4 +95,92 @@ export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<
     const columns = { upn: at('upn')!, objectId: at('objectId'), immutableId: at('immutableId')!, syncEnabled: at('syncEnabled') };
     return new CloudRows(new CloudTable(), file, header.length, columns);
   });
+}
+
+/** What to read: one side of the reconciliation, with its column names and options. */
+export type LoadRequest =
+  | { kind: 'onprem'; file: string; read: CsvReadOptions; explicit: Partial<Record<OnpremField, string>>; opts: OnpremOptions }
+  | { kind: 'cloud'; file: string; read: CsvReadOptions; explicit: Partial<Record<CloudField, string>> };
+
+export type Side =
+  | { kind: 'onprem'; loaded: Loaded<OnpremTable>; indexes: Indexes['onprem'] }
+  | { kind: 'cloud'; loaded: Loaded<CloudTable>; indexes: Indexes['cloud'] };
+
+/** Reads one side in this thread: its table, then its join indexes. */
+export async function loadSide(req: LoadRequest, onRows: OnRows): Promise<Side> {
+  if (req.kind === 'onprem') {
+    const loaded = await loadOnprem(req.file, req.read, req.explicit, req.opts, onRows);
+    return { kind: 'onprem', loaded, indexes: onpremIndexes(loaded.table) };
+  }
+  const loaded = await loadCloud(req.file, req.read, req.explicit, onRows);
+  return { kind: 'cloud', loaded, indexes: cloudIndexes(loaded.table) };
+}
+
+export type WorkerMessage =
+  | { type: 'rows'; file: string; rows: number }
+  | { type: 'done'; side: Side }
+  | { type: 'error'; code: IdreconErrorCode; message: string; context: ErrorContext }
+  | { type: 'crash'; message: string };
+
+/** The buffers under every typed array of a side, to move it to another thread without a copy. */
+export function transferables(side: Side): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const visit = (o: object): void => {
+    for (const v of Object.values(o)) {
+      if (ArrayBuffer.isView(v)) buffers.add(v.buffer as ArrayBuffer);
+      else if (v instanceof Arena || v instanceof KeyIndex) visit(v);
+    }
+  };
+  visit(side.loaded.table);
+  for (const index of Object.values(side.indexes)) visit(index);
+  return [...buffers];
+}
+
+/** A side as it arrives from a worker: plain objects, given their classes back. */
+function revive(side: Side): Side {
+  const table = side.loaded.table;
+  Object.setPrototypeOf(table, side.kind === 'onprem' ? OnpremTable.prototype : CloudTable.prototype);
+  Object.setPrototypeOf(table.arena, Arena.prototype);
+  for (const index of Object.values(side.indexes)) Object.setPrototypeOf(index, KeyIndex.prototype);
+  return side;
+}
+
+/** Reads one side in a worker thread. */
+function loadInWorker(req: LoadRequest, onRows: OnRows, workers: Worker[]): Promise<Side> {
+  const worker = new Worker(join(__dirname, 'load-worker.js'), { workerData: req });
+  workers.push(worker);
+  return new Promise<Side>((resolve, reject) => {
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'rows') onRows(m.file, m.rows);
+      else if (m.type === 'done') resolve(revive(m.side));
+      else if (m.type === 'error') reject(new IdreconError(m.code, m.message, m.context));
+      else reject(new Error(m.message));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`the worker reading ${req.file} stopped (exit ${code})`)));
+  });
+}
+
+/**
+ * Reads both sides: each in a worker thread when `threads` > 1, so the two files are parsed on
+ * two cores, else one after the other in this thread. Either way the tables, indexes and so the
+ * output are the same.
+ */
+export async function loadBoth(
+  onprem: Extract<LoadRequest, { kind: 'onprem' }>,
+  cloud: Extract<LoadRequest, { kind: 'cloud' }>,
+  threads: number,
+  onRows: OnRows,
+): Promise<{ onprem: Loaded<OnpremTable>; cloud: Loaded<CloudTable>; indexes: Indexes }> {
+  const workers: Worker[] = [];
+  try {
+    const sides =
+      threads > 1
+        ? await Promise.all([loadInWorker(onprem, onRows, workers), loadInWorker(cloud, onRows, workers)])
+        : await Promise.all([loadSide(onprem, onRows), loadSide(cloud, onRows)]);
+    const [on, cl] = sides as [Extract<Side, { kind: 'onprem' }>, Extract<Side, { kind: 'cloud' }>];
+    return { onprem: on.loaded, cloud: cl.loaded, indexes: { onprem: on.indexes, cloud: cl.indexes } };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
