@@ -111,34 +111,31 @@ export function* classify(
   /** The on-prem row (first of its UPN) with the cloud row's key, and the reverse. */
   const onWithKeyOf = (c: number): number => onByUpn.find(onUpns, cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
   const cloudWithKeyOf = (o: number): number => cloudByUpn.find(cloudUpns, on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
-  /** `o`, `c`: the first row of the key on each side, or -1. */
+  /** `o`, `c`: the first row of the key on each side, or -1 (an empty key is on neither). */
   const duplicateReason = (o: number, c: number): string | undefined => {
     if (o >= 0 && onByUpn.repeated[o]) return 'duplicate-upn-onprem';
     if (c >= 0 && cloudByUpn.repeated[c]) return 'duplicate-upn-cloud';
     return undefined;
   };
-  /** The cloud row an on-prem row joins: same key, and the key is on neither side twice. */
-  const partnerOf = (o: number): number => {
-    if (on.keyLen[o] === 0) return -1;
-    const c = cloudWithKeyOf(o);
-    if (duplicateReason(onByUpn.first[o], c)) return -1;
-    if (c >= 0) joined[c] = 1;
-    return c;
-  };
+  /** The on-prem row whose anchor is the cloud row's ImmutableID, or -1. */
+  const anchorOwner = (c: number): number =>
+    cl.idKind[c] === IdKind.Guid ? onByAnchor.find(onAnchors, cl.ids, c * 16, 16, hash16(cl.ids, c * 16)) : -1;
+  const otherIdText = (c: number): string => cl.arena.text(cl.idAt[c], cl.idLen[c]);
 
   for (let o = 0; o < on.count; o++) {
+    const c = on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
+    const dup = duplicateReason(onByUpn.first[o], c);
+    // A row joins its cloud partner only when the key is on neither side twice.
+    if (c >= 0 && !dup) joined[c] = 1;
     const bad = on.invalid.get(o);
     if (bad) {
-      yield row('invalid', bad.reason, o, partnerOf(o));
+      yield row('invalid', bad.reason, o, dup ? -1 : c);
       continue;
     }
-    const c = on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
-    const dup = on.keyLen[o] === 0 ? undefined : duplicateReason(onByUpn.first[o], c);
     if (dup) {
       yield row('duplicate', dup, o, -1);
       continue;
     }
-    if (c >= 0) joined[c] = 1;
     const at = on.anchorAt(o);
     if (onByAnchor.repeated[onByAnchor.first[o]]) {
       yield row('duplicate', 'duplicate-anchor-onprem', o, c);
@@ -175,23 +172,23 @@ export function* classify(
     const taker = otherHolder(on.guids, at, c);
     if (kind === IdKind.Empty) return row('missing', '', o, c, -1, -1, taker);
     if (kind === IdKind.Other) {
-      const okta = oktaIdKind(cl.arena.text(cl.idAt[c], cl.idLen[c]));
+      const okta = oktaIdKind(otherIdText(c));
       if (okta) return row('okta-anchored', okta, o, c, -1, -1, taker);
       return row('mismatch', 'not-guid', o, c, -1, -1, taker);
     }
     if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return row('mismatch', 'byte-order', o, c, -1, -1, taker);
     const other = on.otherAnchorAt(o);
     if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return row('mismatch', 'other-anchor-attribute', o, c, -1, -1, taker);
-    const owner = onByAnchor.find(onAnchors, cl.ids, c * 16, 16, hash16(cl.ids, c * 16));
+    const owner = anchorOwner(c);
     if (owner >= 0) return row('mismatch', 'anchor-of-other-user', o, c, owner, -1, taker);
     return row('mismatch', 'unknown-object', o, c, -1, -1, taker);
   }
 
   function cloudOnly(c: number): ReconRow {
     const kind = cl.idKind[c];
-    const owner = kind === IdKind.Guid ? onByAnchor.find(onAnchors, cl.ids, c * 16, 16, hash16(cl.ids, c * 16)) : -1;
+    const owner = anchorOwner(c);
     if (QUARANTINED_UPN.test(cl.upn(c))) return row('cloud-only', 'quarantined-duplicate', -1, c, owner);
-    if (kind === IdKind.Other && oktaIdKind(cl.arena.text(cl.idAt[c], cl.idLen[c]))) return row('cloud-only', 'okta-anchored', -1, c);
+    if (kind === IdKind.Other && oktaIdKind(otherIdText(c))) return row('cloud-only', 'okta-anchored', -1, c);
     if (owner >= 0) return row('cloud-only', 'anchor-of-onprem-user', -1, c, owner);
     if (kind !== IdKind.Empty) return row('cloud-only', 'orphan-anchor', -1, c);
     return row('cloud-only', 'unanchored', -1, c);

@@ -10,7 +10,7 @@
 import { IdreconError } from '../errors';
 import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
 import type { AnchorAttribute, Invalid } from './classify';
-import { DISPLAY_ORDER } from './guid';
+import { readDisplayGuid, readImmutableId } from './guid';
 import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
@@ -94,19 +94,6 @@ const EMPTY_CELL: AnchorCell = { kind: 'empty' };
 /** A display-form GUID read straight from bytes: its bytes are already in the table. */
 const GUID_CELL: AnchorCell = { kind: 'guid', raw: new Uint8Array(16), spelling: 'guid' };
 
-/** Value of a hex digit's byte, -1 for any other byte. */
-const HEX_VALUE = new Int8Array(256).fill(-1);
-for (let i = 0; i < 16; i++) {
-  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
-  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
-}
-/** Where display byte k's two hex digits start in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
-const DISPLAY_HEX_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-
-/** Value of a Base64 alphabet byte, -1 for any other byte. */
-const B64_VALUE = new Int8Array(256).fill(-1);
-for (let i = 0; i < 64; i++) B64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-
 /** Reads cells of one file into a table. */
 abstract class RowReader {
   /** The trimmed cell asciiTrim() found: bytes [from, to) of the record. */
@@ -168,24 +155,18 @@ abstract class RowReader {
     t.keyHash[row] = hashBytes(a.bytes, k.at, k.len);
   }
 
-  /** Copies trimmed cell i into the arena; returns where, and its length in `this.to`. */
-  protected putTrimmed(t: OnpremTable | CloudTable, r: FieldBytes, i: number | undefined): number {
+  /** Copies trimmed cell i into the arena, noting where in at[row] and its length in len[row]. */
+  protected putTrimmed(t: OnpremTable | CloudTable, r: FieldBytes, i: number | undefined, row: number, at: Int32Array, len: Int32Array): void {
     if (i === undefined) {
-      this.to = 0;
-      return 0;
+      at[row] = len[row] = 0;
+    } else if (this.asciiTrim(r, i)) {
+      at[row] = t.arena.copy(r.buf, this.from, this.to);
+      len[row] = this.to - this.from;
+    } else {
+      const put = t.arena.put(r.text(i).trim());
+      at[row] = put.at;
+      len[row] = put.len;
     }
-    if (this.asciiTrim(r, i)) {
-      const at = t.arena.copy(r.buf, this.from, this.to);
-      this.to -= this.from;
-      return at;
-    }
-    const { at, len } = t.arena.put(r.text(i).trim());
-    this.to = len;
-    return at;
-  }
-
-  protected shapeProblem(r: FieldBytes): Invalid | undefined {
-    return shapeProblem(r, this.headerCount);
   }
 }
 
@@ -219,7 +200,7 @@ export class OnpremRows extends RowReader {
     const attribute: AnchorAttribute = source === 'auto' ? (consistencyGuid && cg.kind !== 'empty' ? 'mS-DS-ConsistencyGuid' : 'objectGUID') : source;
     const [column, parsed] = attribute === 'objectGUID' ? [objectGuid, og] : [consistencyGuid, cg];
     const invalid =
-      this.shapeProblem(r) ??
+      shapeProblem(r, this.headerCount) ??
       (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ??
       (parsed.kind === 'guid' ? undefined : anchorProblem({ column: column?.name ?? attribute, value: column ? r.text(column.index) : '' }, parsed));
     if (invalid) t.invalid.set(row, invalid);
@@ -248,42 +229,6 @@ export class OnpremRows extends RowReader {
   }
 }
 
-/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` at `from` to stored bytes at `at`; false if it is not one. */
-function readDisplayGuid(b: Uint8Array, from: number, out: Uint8Array, at: number): boolean {
-  if (b[from + 8] !== 0x2d || b[from + 13] !== 0x2d || b[from + 18] !== 0x2d || b[from + 23] !== 0x2d) return false;
-  for (let i = 0; i < 16; i++) {
-    const p = from + DISPLAY_HEX_AT[DISPLAY_ORDER[i]];
-    const hi = HEX_VALUE[b[p]];
-    const lo = HEX_VALUE[b[p + 1]];
-    if (hi < 0 || lo < 0) return false;
-    out[at + i] = (hi << 4) | lo;
-  }
-  return true;
-}
-
-/**
- * Canonical Base64 of exactly 16 bytes at `from` (24 characters, `==`, no stray bits) to bytes
- * at `at`; false if it is not. Entra compares ImmutableIDs as strings, so only the canonical
- * spelling of a GUID is that GUID.
- */
-function readImmutableId(b: Uint8Array, from: number, out: Uint8Array, at: number): boolean {
-  if (b[from + 22] !== 0x3d || b[from + 23] !== 0x3d) return false;
-  let o = at;
-  for (let i = 0; i < 21; i += 4) {
-    const v0 = B64_VALUE[b[from + i]];
-    const v1 = B64_VALUE[b[from + i + 1]];
-    if (v0 < 0 || v1 < 0) return false;
-    out[o++] = (v0 << 2) | (v1 >> 4);
-    if (i === 20) return (v1 & 0x0f) === 0;
-    const v2 = B64_VALUE[b[from + i + 2]];
-    const v3 = B64_VALUE[b[from + i + 3]];
-    if (v2 < 0 || v3 < 0) return false;
-    out[o++] = ((v1 & 0x0f) << 4) | (v2 >> 2);
-    out[o++] = ((v2 & 0x03) << 6) | v3;
-  }
-  return false;
-}
-
 export interface CloudColumns {
   upn: ColumnAt;
   objectId: ColumnAt | undefined;
@@ -306,11 +251,10 @@ export class CloudRows extends RowReader {
     const row = t.add(r.line);
     const { upn, objectId, immutableId, syncEnabled } = this.columns;
     this.setUpn(t, row, r, upn.index);
-    t.objectIdAt[row] = this.putTrimmed(t, r, objectId?.index);
-    t.objectIdLen[row] = this.to;
+    this.putTrimmed(t, r, objectId?.index, row, t.objectIdAt, t.objectIdLen);
     t.idKind[row] = this.immutableId(r, immutableId.index, row);
     t.sync[row] = this.sync(r, syncEnabled?.index);
-    const invalid = this.shapeProblem(r) ?? (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined);
+    const invalid = shapeProblem(r, this.headerCount) ?? (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined);
     if (invalid) t.invalid.set(row, invalid);
   }
 
@@ -319,12 +263,10 @@ export class CloudRows extends RowReader {
     if (this.asciiTrim(r, i)) {
       if (this.from === this.to) return IdKind.Empty;
       if (this.to - this.from === 24 && readImmutableId(r.buf, this.from, t.ids, row * 16)) return IdKind.Guid;
-    } else {
-      const text = r.text(i).trim();
-      if (text === '') return IdKind.Empty;
+    } else if (r.text(i).trim() === '') {
+      return IdKind.Empty;
     }
-    t.idAt[row] = this.putTrimmed(t, r, i);
-    t.idLen[row] = this.to;
+    this.putTrimmed(t, r, i, row, t.idAt, t.idLen);
     return IdKind.Other;
   }
 

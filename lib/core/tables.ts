@@ -109,18 +109,17 @@ abstract class Table {
   readonly invalid = new Map<number, Invalid>();
 
   /** Starts a row and returns its number; the caller fills its columns. */
-  protected addRow(line: number): number {
+  add(line: number): number {
     if (this.count === this.capacity) this.grow(this.capacity * 2);
     this.line[this.count] = line;
     return this.count++;
   }
 
-  protected grow(size: number): void {
+  /** Every column keeps its width per row (16 or 32 bytes for GUID columns). */
+  private grow(size: number): void {
+    const self = this as unknown as Record<string, Int32Array | Uint8Array>;
+    for (const name of this.columnNames()) self[name] = grown(self[name], (self[name].length / this.capacity) * size);
     this.capacity = size;
-    for (const name of this.columnNames()) {
-      const self = this as unknown as Record<string, Int32Array | Uint8Array>;
-      self[name] = grown(self[name], name === 'guids' ? size * 32 : name === 'ids' ? size * 16 : size);
-    }
   }
 
   protected columnNames(): string[] {
@@ -139,10 +138,6 @@ export class OnpremTable extends Table {
   consistencyGuidKind = new Uint8Array(this.capacity);
   /** Which attribute is the row's source anchor; None for an invalid row. */
   anchor = new Uint8Array(this.capacity);
-
-  add(line: number): number {
-    return this.addRow(line);
-  }
 
   protected override columnNames(): string[] {
     return [...super.columnNames(), 'guids', 'objectGuidKind', 'consistencyGuidKind', 'anchor'];
@@ -173,10 +168,6 @@ export class CloudTable extends Table {
   idLen = new Int32Array(this.capacity);
   /** 0 empty, 1 true, 2 false. */
   sync = new Uint8Array(this.capacity);
-
-  add(line: number): number {
-    return this.addRow(line);
-  }
 
   protected override columnNames(): string[] {
     return [...super.columnNames(), 'objectIdAt', 'objectIdLen', 'idKind', 'ids', 'idAt', 'idLen', 'sync'];

@@ -197,7 +197,7 @@ function lineBreaks(b: Uint8Array, from: number, to: number): number {
  * Reads a CSV file a chunk at a time. Each call to next() reads on and hands every complete,
  * non-blank record to `visit`; a record cut by the end of a chunk waits for the next one.
  */
-export class CsvScanner {
+class CsvScanner {
   private buf: Buffer;
   /** Bytes of buf that hold data, and where the records not yet read start. */
   private len = 0;
