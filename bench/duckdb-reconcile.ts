@@ -14,7 +14,28 @@
  *   node dist/bench/duckdb-reconcile.js --onprem F --cloud F --out FILE.csv [--threads N]
  */
 import { openSync, readSync, closeSync } from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+/** The part of @duckdb/node-api used here. */
+interface DuckDb {
+  DuckDBInstance: {
+    create(path: string, options: Record<string, string>): Promise<{
+      connect(): Promise<{
+        run(sql: string): Promise<unknown>;
+        runAndReadAll(sql: string): Promise<{ getRowsJS(): unknown[][] }>;
+        closeSync(): void;
+      }>;
+      closeSync(): void;
+    }>;
+  };
+}
+
+/**
+ * DuckDB lives in bench/duckdb/, its own package that npm run bench installs, so the default
+ * npm ci of idrecon does not pull its 70 MB; it is loaded from there at run time (dist/bench/ -> bench/duckdb/).
+ */
+const { DuckDBInstance } = createRequire(join(__dirname, '..', '..', 'bench', 'duckdb', 'package.json'))('@duckdb/node-api') as DuckDb;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

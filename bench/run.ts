@@ -163,14 +163,14 @@ async function reconcileSuite(): Promise<string> {
       .join(', ');
 
   const cpus = os.cpus();
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'bench', 'duckdb', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const section = [
     START,
     '<!-- Written by `npm run bench`; anything between these two markers is replaced on the next run. -->',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores), ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ` +
-      `DuckDB ${duckdbVersion} (@duckdb/node-api ${pkg.devDependencies['@duckdb/node-api']}, ${threadsUsed} threads); idrecon ${measured}. ` +
+      `DuckDB ${duckdbVersion} (@duckdb/node-api ${pkg.dependencies['@duckdb/node-api']}, ${threadsUsed} threads); idrecon ${measured}. ` +
       `Median of ${runs} runs of each tool, run alternately; peak RSS is the highest of the runs.`,
     '',
     table,

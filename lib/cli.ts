@@ -16,6 +16,7 @@ import { EXIT, IdreconError, exitCodeFor, formatError } from './errors';
 import { pendingTempFiles } from './io/csv-writer';
 import { interrupt } from './io/interrupt';
 import { type Command, type CommandIo, parseArgs } from './options';
+import { VERSION } from './version';
 
 const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, tenantCommand];
 
@@ -29,7 +30,9 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       .demandCommand(1, 'name a command (idrecon --help lists them)')
       .recommendCommands()
       .help()
-      .version()
+      .alias('help', 'h')
+      .version(VERSION)
+      .alias('version', 'V')
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
       .fail((msg, err) => {

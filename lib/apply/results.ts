@@ -7,6 +7,7 @@ import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { protectCell, unprotectCell } from '../plan/excel';
 import { readTable } from '../io/table';
+import { VERSION } from '../version';
 
 export type ResultStatus =
   | 'applied'
@@ -39,13 +40,15 @@ export const RESULT_COLUMNS = [
   'started_at',
   'finished_at',
   'message',
+  'idrecon_version',
 ] as const;
 
 export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 export type ResultRow = Record<ResultColumn, string>;
 
+/** A row stamped with the version that writes it, for the change record. */
 export function emptyResult(): ResultRow {
-  return Object.fromEntries(RESULT_COLUMNS.map((c) => [c, ''])) as ResultRow;
+  return { ...(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, ''])) as ResultRow), idrecon_version: VERSION };
 }
 
 export class ResultsLog {
@@ -70,7 +73,8 @@ export class ResultsLog {
 }
 
 export async function readResults(path: string): Promise<ResultRow[]> {
-  const specs = RESULT_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: true, expected: 'a results file written by idrecon apply' }));
+  // Results written before idrecon_version existed still resume.
+  const specs = RESULT_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: c !== 'idrecon_version', expected: 'a results file written by idrecon apply' }));
   const rows: ResultRow[] = [];
   for await (const row of readTable(path, { encoding: 'auto', delimiter: 'auto' }, specs)) {
     rows.push(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, unprotectCell(row.cell(c))])) as ResultRow);
