@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ENCODINGS } from '../io/csv-reader';
@@ -7,10 +7,15 @@ import { STATUSES, classify } from '../core/classify';
 import { IdreconError } from '../errors';
 import { AtomicFile, ByteCsvWriter, CsvWriter } from '../io/csv-writer';
 import { Progress } from '../io/progress';
+import { colourFor } from '../io/colour';
 import { type Command, listOf } from '../options';
 import { PLAN_OPTIONS, PlanArgs, planDomains, planSummary, writePlan } from '../plan/write';
 import { loadBoth } from '../reconcile/load';
+import { parseAdvice } from '../reconcile/advice';
+import { AttentionSample } from '../reconcile/attention';
+import { renderReport } from '../reconcile/html-report';
 import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable, writeReconciliationRow } from '../reconcile/report';
+import { PACKAGE_ROOT, VERSION } from '../version';
 
 const USAGE = `Joins an on-prem AD export and a cloud (Entra ID) export on UPN, derives the ImmutableID each
 on-prem user should have, classifies every row and predicts what Entra Connect will do.
@@ -19,12 +24,14 @@ Usage:
   idrecon reconcile --onprem FILE --cloud FILE --out DIR [options]
 
 Writes DIR/reconciliation.csv (one row per user), DIR/rejects.csv (rows that could not be used,
-with file, line, column and why) and DIR/summary.json, and prints the summary. Files appear only
+with file, line, column and why), DIR/summary.json and DIR/report.html (charts, what to do, the
+rows that need attention; --no-report leaves it out), and prints the summary. Files appear only
 when complete. Exit codes: 0 done, 2 bad usage or unreadable input, 3 --fail-on matched, 1 bug.
 See docs/reconcile.md and docs/statuses.md.`;
 
 const Args = PlanArgs.extend({
   plan: z.boolean().default(false),
+  report: z.boolean().default(true),
   onprem: z.string({ error: 'expected a file name' }),
   cloud: z.string({ error: 'expected a file name' }),
   out: z.string({ error: 'expected a folder name' }),
@@ -72,6 +79,7 @@ export const reconcile: Command<Args> = {
     'cloud-immutable-id-column': column('cloud ImmutableID column, if not onPremisesImmutableId / ImmutableId'),
     'cloud-sync-column': column('cloud onPremisesSyncEnabled column'),
     threads: { type: 'number', describe: 'read the two exports on this many threads: 1 or 2 (default: 2 when the machine has two cores and the files are over 16 MB)' },
+    report: { type: 'boolean', describe: 'write DIR/report.html (default; --no-report leaves it out)' },
     plan: { type: 'boolean', describe: 'also write DIR/plan.csv, as idrecon plan would (takes the plan options below)' },
     ...PLAN_OPTIONS,
   },
@@ -79,6 +87,7 @@ export const reconcile: Command<Args> = {
   async run(args, io) {
     // A plan that cannot be made is found out before any work, not after the reconciliation.
     if (args.plan) await planDomains(args);
+    const ranAt = new Date().toISOString();
     const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
     const progress = new Progress(io.stderr);
     const onRows = (file: string, rows: number) => progress.tick(file, rows);
@@ -105,7 +114,9 @@ export const reconcile: Command<Args> = {
     const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), RECONCILIATION_COLUMNS);
     const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
     const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
-    const outputs = [reconciliation, rejects, summaryFile];
+    const reportFile = args.report ? new AtomicFile(join(args.out, 'report.html')) : undefined;
+    const outputs = [reconciliation, rejects, summaryFile, ...(reportFile ? [reportFile] : [])];
+    const sample = reportFile ? new AttentionSample(REPORT_ROWS_PER_GROUP) : undefined;
     const counter = new SummaryCounter();
     const failOn = new Set(args.failOn);
     let gated = 0;
@@ -117,7 +128,11 @@ export const reconcile: Command<Args> = {
         const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
         counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
         if (failOn.has(row.status)) gated++;
-        writeReconciliationRow(reconciliation, row, on, cl);
+        if (sample?.wants(row.status, row.reason)) {
+          const mark = reconciliation.mark(64 << 10);
+          writeReconciliationRow(reconciliation, row, on, cl);
+          sample.add(reconciliation.rowSince(mark));
+        } else writeReconciliationRow(reconciliation, row, on, cl);
         if (reconciliation.backlog) await reconciliation.drain();
         if (onReject) await rejects.row(onReject);
         if (clReject) await rejects.row(clReject);
@@ -125,11 +140,24 @@ export const reconcile: Command<Args> = {
       const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats));
       // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
       if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
-      await summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
-      // A plan from an earlier run must not sit beside a new reconciliation it does not match.
+      const published = {
+        idrecon_version: VERSION,
+        ran_at: ranAt,
+        settings: { source_anchor: args.sourceAnchor, hex_order: args.hexOrder ?? '', block_soft_match: args.blockSoftMatch },
+        ...summary,
+      };
+      await summaryFile.write(`${JSON.stringify(published, null, 2)}\n`);
+      if (reportFile && sample) {
+        const advice = parseAdvice(await readFile(join(PACKAGE_ROOT, 'docs', 'statuses.md'), 'utf8').catch(() => ''));
+        await reportFile.write(
+          renderReport({ summary: published, columns: RECONCILIATION_COLUMNS, rows: sample.rows, attentionTotal: sample.total, perGroup: sample.perGroup, advice }),
+        );
+      }
+      // A plan or report from an earlier run must not sit beside a new reconciliation it does not match.
       if (args.plan) await unlink(join(args.out, 'plan.csv')).catch(() => undefined);
+      if (!reportFile) await unlink(join(args.out, 'report.html')).catch(() => undefined);
       for (const out of outputs) await out.commit();
-      io.stdout.write(summaryTable(summary, args.out));
+      io.stdout.write(summaryTable(summary, args.out, { report: args.report, plan: args.plan, colour: colourFor(io.stdout) }));
     } catch (err) {
       await Promise.all(outputs.map((out) => out.abort()));
       throw err;
@@ -144,6 +172,9 @@ export const reconcile: Command<Args> = {
     return 0;
   },
 };
+
+/** Rows of one status/reason embedded in report.html; the rest are in reconciliation.csv. */
+const REPORT_ROWS_PER_GROUP = 500;
 
 /** Below 16 MB of input, starting a worker thread costs more than it saves. */
 const PARALLEL_FROM_BYTES = 16 << 20;

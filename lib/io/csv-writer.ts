@@ -197,6 +197,20 @@ export class ByteCsvWriter extends AtomicFile {
     this.rowStarted = false;
   }
 
+  /**
+   * Where the next row starts, with `room` bytes free after it, so that rowSince() can read that
+   * row back (report.html keeps a sample of the rows without formatting them twice).
+   */
+  mark(room: number): { buf: Buffer; pos: number } {
+    this.room(room);
+    return { buf: this.buf, pos: this.pos };
+  }
+
+  /** The bytes written since mark(), or undefined if the buffer was flushed in between. */
+  rowSince(mark: { buf: Buffer; pos: number }): Buffer | undefined {
+    return mark.buf === this.buf ? Buffer.from(this.buf.subarray(mark.pos, this.pos)) : undefined;
+  }
+
   /** More is queued for the file than the stream wants held. */
   get backlog(): boolean {
     return this.stream.writableNeedDrain;

@@ -7,6 +7,8 @@ import { type ReconRow, STATUSES, type Status } from '../core/classify';
 import { writeDisplayGuid, writeImmutableId } from '../core/guid';
 import type { CsvStats } from '../io/csv-reader';
 import type { ByteCsvWriter } from '../io/csv-writer';
+import { type Colour, NO_COLOUR } from '../io/colour';
+import { join } from 'node:path';
 
 export const RECONCILIATION_COLUMNS = [
   'upn',
@@ -159,21 +161,45 @@ export function inputSummary(file: string, rows: number, stats: CsvStats): Input
   return { file, rows, blank_rows: stats.blankRows, encoding: stats.encoding, delimiter: stats.delimiter === '\t' ? 'tab' : stats.delimiter };
 }
 
-/** The terminal table: counts per status and reason, and where the files went. */
-export function summaryTable(s: Summary, outDir: string): string {
+/**
+ * The terminal summary: what is right first (match), then what needs attention, largest status
+ * first with its reasons, and at the end the next command to run.
+ */
+export function summaryTable(s: Summary, outDir: string, opts: { report: boolean; plan: boolean; colour: Colour } = { report: false, plan: false, colour: NO_COLOUR }): string {
+  const c = opts.colour;
   const lines: string[] = [];
   lines.push(`on-prem  ${s.inputs.onprem.rows} rows  ${s.inputs.onprem.file}`);
   lines.push(`cloud    ${s.inputs.cloud.rows} rows  ${s.inputs.cloud.file}`);
   lines.push('');
-  const entries = Object.entries(s.status_reason);
-  const width = Math.max(24, ...entries.map(([k]) => k.length));
-  lines.push(`${'status/reason'.padEnd(width)}  ${'rows'.padStart(8)}`);
-  for (const [key, n] of entries) lines.push(`${key.padEnd(width)}  ${String(n).padStart(8)}`);
-  lines.push(`${'total'.padEnd(width)}  ${String(s.output_rows).padStart(8)}`);
+  const reasons = Object.entries(s.status_reason);
+  const width = Math.max(30, ...reasons.map(([k]) => k.length - k.indexOf('/') + 4));
+  const line = (label: string, n: number, note = '') => `${label.padEnd(width)}  ${String(n).padStart(8)}${note ? `  ${note}` : ''}`;
+  const attention = s.output_rows - s.status.match;
+  lines.push(c.good(line('match', s.status.match, 'right already: nothing to do')));
+  lines.push(attention > 0 ? c.attention(line('needs attention', attention)) : line('needs attention', 0, 'nothing'));
+  const byCount = (a: [string, number], b: [string, number]) => b[1] - a[1] || a[0].localeCompare(b[0]);
+  for (const [status, n] of (Object.entries(s.status) as [string, number][]).filter(([k, n]) => k !== 'match' && n > 0).sort(byCount)) {
+    lines.push(line(`  ${status}`, n));
+    for (const [key, m] of reasons.filter(([k]) => k.startsWith(`${status}/`)).sort(byCount)) lines.push(line(`    ${key.slice(status.length + 1)}`, m));
+  }
+  lines.push(line('total', s.output_rows));
   lines.push('');
-  lines.push(`entra connect: ${Object.entries(s.entra_connect).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  lines.push(`entra connect: ${Object.entries(s.entra_connect).sort(byCount).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   lines.push(`check: ${s.check}`);
-  lines.push(`rejects: ${s.rejects}`);
-  lines.push(`wrote ${outDir}/reconciliation.csv, rejects.csv, summary.json`);
+  lines.push(`rejects: ${s.rejects}${s.rejects > 0 ? ' (rejects.csv says why)' : ''}`);
+  lines.push(`wrote ${join(outDir, 'reconciliation.csv')}, rejects.csv, summary.json${opts.report ? ', report.html' : ''}`);
+  lines.push('');
+  lines.push(c.bold(`next: ${nextStep(s, outDir, opts)}`));
   return lines.join('\n') + '\n';
+}
+
+function nextStep(s: Summary, outDir: string, opts: { report: boolean; plan: boolean }): string {
+  if (s.output_rows === s.status.match) return 'nothing to fix: see docs/runbook.md for leaving staging mode';
+  const steps: string[] = [];
+  if (opts.report) steps.push(`open ${join(outDir, 'report.html')}`);
+  if (opts.plan) steps.push(`approve rows in ${join(outDir, 'plan.csv')}, then: idrecon plan verify ${join(outDir, 'plan.csv')}`);
+  else steps.push(`make the plan: idrecon plan --reconciliation ${join(outDir, 'reconciliation.csv')} --out ${join(outDir, 'plan.csv')} --domains domains.csv`);
+  const unplannable = s.status.invalid + s.status.duplicate;
+  if (unplannable > 0) steps.push(`${unplannable} invalid or duplicate rows cannot be planned: fix them in the exports, then run this reconcile again`);
+  return steps.join('\n  ');
 }

@@ -1,0 +1,66 @@
+/**
+ * The rows of a reconciliation that report.html embeds: every status but match, at most
+ * `perGroup` of each status/reason (the first in the file), so a large tenant's report stays quick
+ * to open and a rare reason is not crowded out by a common one. The rows are read back from the
+ * bytes just written to reconciliation.csv, so the page shows every column that file has.
+ */
+export class AttentionSample {
+  readonly rows: string[][] = [];
+  /** Rows that need attention, embedded or not. */
+  total = 0;
+  private readonly taken = new Map<string, number>();
+
+  constructor(readonly perGroup: number) {}
+
+  /** Counts the row; true when it is to be embedded. */
+  wants(status: string, reason: string): boolean {
+    if (status === 'match') return false;
+    this.total++;
+    const key = `${status}/${reason}`;
+    const n = this.taken.get(key) ?? 0;
+    if (n >= this.perGroup) return false;
+    this.taken.set(key, n + 1);
+    return true;
+  }
+
+  /** One CSV row as written (UTF-8, CRLF-terminated); a row that could not be read back is left out. */
+  add(bytes: Buffer | undefined): void {
+    if (bytes) this.rows.push(parseCsvRow(bytes.toString('utf8')));
+  }
+}
+
+/** Splits one CSV record (RFC 4180 quoting, as reconcile writes it) into its fields. */
+export function parseCsvRow(text: string): string[] {
+  const line = text.replace(/\r?\n$/, '');
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) {
+          value += line.slice(i);
+          i = line.length;
+          break;
+        }
+        value += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      fields.push(value);
+    } else {
+      const comma = line.indexOf(',', i);
+      fields.push(line.slice(i, comma < 0 ? line.length : comma));
+      i = comma < 0 ? line.length : comma;
+    }
+    if (line[i] !== ',') return fields;
+    i++;
+  }
+}
