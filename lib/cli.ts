@@ -36,7 +36,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
       .fail((msg, err) => {
-        throw err ?? new IdreconError('USAGE', `${msg}; see idrecon --help`);
+        throw err ?? usageError(msg, COMMANDS.find((c) => c.name === argv[0]));
       });
     for (const cmd of COMMANDS) {
       const spec = cmd.positionals ? `${cmd.name} ${cmd.positionals}` : cmd.name;
@@ -45,7 +45,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
         cmd.summary,
         (y) => y.usage(cmd.usage).options(cmd.options),
         async (raw) => {
-          exitCode = await cmd.run(parseArgs(cmd.schema, raw, cmd.positionals?.match(/[\w-]+/g) ?? []), io);
+          exitCode = await cmd.run(parseArgs(cmd.schema, raw, cmd.positionals?.match(/[\w-]+/g) ?? [], argv), io);
         },
       );
     }
@@ -54,6 +54,19 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
   } catch (err) {
     return report(err, io);
   }
+}
+
+/** yargs's own complaints, worded like every other option error: "what: expected X, got Y". */
+function usageError(msg: string, cmd: Command<unknown> | undefined): IdreconError {
+  const help = cmd ? `idrecon ${cmd.name} --help` : 'idrecon --help';
+  const unknown = /^Unknown arguments?: ([^,]+)/.exec(msg);
+  if (unknown && cmd) return new IdreconError('USAGE', `--${unknown[1]}: expected an option of this command, got an unknown one; see ${help}`);
+  if (/^Not enough non-option arguments/.test(msg) && cmd?.positionals) {
+    const name = cmd.positionals.match(/[\w-]+/)![0];
+    const issue = cmd.schema.safeParse({}).error?.issues.find((i) => i.path[0] === name);
+    return new IdreconError('USAGE', `<${name}>: ${issue?.message ?? 'expected a value'}, got nothing; see ${help}`);
+  }
+  return new IdreconError('USAGE', `${msg}; see ${help}`);
 }
 
 function report(err: unknown, io: CommandIo): number {

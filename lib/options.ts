@@ -25,21 +25,45 @@ export interface Command<A> {
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function describeInput(input: unknown): string {
-  if (input === undefined || (Array.isArray(input) && input.length === 0)) return 'nothing';
-  if (typeof input === 'string') return `'${input}'`;
-  return JSON.stringify(input);
+/** The text given on the command line after --name (yargs keeps only the converted value). */
+function given(argv: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg === name && i + 1 < argv.length) values.push(argv[i + 1]);
+    else if (arg.startsWith(`${name}=`)) values.push(arg.slice(name.length + 1));
+  });
+  return values;
 }
 
-/** `positionals` are named as written in usage (<values>), options as --kebab-case. */
-export function parseArgs<A>(schema: z.ZodType<A>, raw: Record<string, unknown>, positionals: readonly string[] = []): A {
+/** What the admin typed, in words: never JSON, never null. */
+function describeInput(input: unknown, typed: string[]): string {
+  if (typeof input === 'number' && Number.isNaN(input)) return typed.length ? `'${typed[typed.length - 1]}'` : 'nothing';
+  if (input === undefined || input === null || input === '' || (Array.isArray(input) && input.length === 0)) return 'nothing';
+  if (typeof input === 'number' || typeof input === 'boolean') return String(input);
+  if (Array.isArray(input)) return `${input.map((v) => describeInput(v, [])).join(' and ')} (the option was given ${input.length} times)`;
+  return `'${String(input)}'`;
+}
+
+/** zod's wording of a choice ('one of "a"|"b"') as a list an admin reads: 'a, b or c'. */
+function expectedOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value' && issue.values.length > 0 && /^Invalid option/.test(issue.message)) {
+    const names = issue.values.map((v) => (/^\w[\w-]*$/.test(String(v)) ? String(v) : `'${String(v)}'`));
+    return `expected ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0]}`;
+  }
+  return issue.message.replace(/^[^:]*:\s*/, '');
+}
+
+/**
+ * `positionals` are named as written in usage (<values>), options as --kebab-case; `argv` is the
+ * command line, to quote what was typed where yargs converted it (a number that is not one).
+ */
+export function parseArgs<A>(schema: z.ZodType<A>, raw: Record<string, unknown>, positionals: readonly string[] = [], argv: readonly string[] = []): A {
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const key = issue.path.length ? String(issue.path[0]) : undefined;
   const name = key === undefined ? 'options' : positionals.includes(key) ? `<${key}>` : `--${kebab(key)}`;
-  const expected = issue.message.replace(/^[^:]*:\s*/, '');
-  throw new IdreconError('USAGE', `${name}: ${expected}, got ${describeInput(issue.input)}`);
+  throw new IdreconError('USAGE', `${name}: ${expectedOf(issue)}, got ${describeInput(issue.input, given(argv, name))}`);
 }
 
 /** A comma-separated option ("a,b" or repeated) as a list of allowed values. */

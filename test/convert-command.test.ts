@@ -61,5 +61,5 @@ test('one value not understood prints nothing and exits 2', async () => {
 
 test('a bad option value says what was expected and what was given', async () => {
   const r = await cli(['convert', '--hex-order', 'little', 'x']);
-  expect(r).toEqual({ code: 2, stdout: '', stderr: `idrecon: --hex-order: expected one of "display"|"raw", got 'little'\n` });
+  expect(r).toEqual({ code: 2, stdout: '', stderr: `idrecon: --hex-order: expected display or raw, got 'little'\n` });
 });

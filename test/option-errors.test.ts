@@ -1,0 +1,23 @@
+/**
+ * Option errors read the same for every command: "what: expected X, got Y", with what was typed
+ * quoted, never JSON or null. Exit code 2, nothing on stdout.
+ */
+import { cli } from './helpers';
+
+const RECONCILE = ['reconcile', '--onprem', 'fixtures/onprem-users.csv', '--cloud', 'fixtures/cloud-users.csv', '--out', '/nonexistent/never-written'];
+
+test.each([
+  [[...RECONCILE, '--threads', 'abc'], "--threads: expected a number, got 'abc'"],
+  [[...RECONCILE, '--threads=two'], "--threads: expected a number, got 'two'"],
+  [[...RECONCILE, '--threads', '0'], "--threads: expected 1 or more, got 0"],
+  [[...RECONCILE, '--source-anchor'], '--source-anchor: expected auto, objectGUID or mS-DS-ConsistencyGuid, got nothing'],
+  [[...RECONCILE, '--source-anchor', 'a', '--source-anchor', 'b'], "--source-anchor: expected auto, objectGUID or mS-DS-ConsistencyGuid, got 'a' and 'b' (the option was given 2 times)"],
+  [[...RECONCILE, '--delimiter', '|'], "--delimiter: expected auto, ',', ';' or tab, got '|'"],
+  [[...RECONCILE, '--frobnicate'], '--frobnicate: expected an option of this command, got an unknown one; see idrecon reconcile --help'],
+  [['tenant', 'serve', '--users', 'fixtures/cloud-users.csv', '--port', 'eighty'], "--port: expected a port number, got 'eighty'"],
+  [['tenant'], "<what>: expected 'serve' (idrecon tenant serve), got nothing; see idrecon tenant --help"],
+  [['export'], "<what>: expected 'cloud' (idrecon export cloud), got nothing; see idrecon export --help"],
+  [['convert', '--hex-order', 'little', 'x'], "--hex-order: expected display or raw, got 'little'"],
+])('%j', async (args, message) => {
+  expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `idrecon: ${message}\n` });
+});
