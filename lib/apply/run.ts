@@ -36,6 +36,8 @@ export interface ApplyOptions {
   /** Polled before each row starts: true after Ctrl-C. */
   stopRequested: () => boolean;
   onProgress?: (p: Progress) => void;
+  /** Each retry of a Graph request (throttling, 503, 504, dropped connection), as it happens. */
+  onRetry?: (e: RetryEvent) => void;
 }
 
 export interface Progress {
@@ -149,6 +151,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
     const path = new URL(e.url).pathname;
     retries.set(path, (retries.get(path) ?? 0) + 1);
     progress.throttledMs += e.pauseAddedMs;
+    o.onRetry?.(e);
   };
   // Signing in before any file is opened: bad credentials leave nothing that needs --resume.
   const tokens = candidates.length > 0 ? await msalTokens(o.credentials) : undefined;

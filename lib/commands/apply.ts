@@ -94,6 +94,14 @@ export const apply: Command<Args> = {
         retry: { maxRetries: args.maxRetries },
         clock: realClock,
         stopRequested: () => stop !== undefined,
+        // As export does: a wait is said, so a throttled run does not look like a hang. A 429 pauses
+        // every request in flight; only the one that lengthened the pause is told.
+        onRetry: (e) => {
+          if (e.reason === '429' && e.pauseAddedMs === 0) return;
+          if (tty) io.stderr.write('\r\x1b[K');
+          const what = /^\d+$/.test(e.reason) ? `answered ${e.reason}${e.reason === '429' ? ' (throttled)' : ''}` : `failed: ${e.reason}`;
+          io.stderr.write(`idrecon: ${new URL(e.url).pathname} ${what}; retry ${e.retry} of ${args.maxRetries} in ${(e.waitMs / 1000).toFixed(1)} s\n`);
+        },
         onProgress: (p) => {
           if (!tty || Date.now() - last < 200) return;
           last = Date.now();

@@ -1,0 +1,24 @@
+/** apply says each retry on stderr, as export does, so a throttled run does not look like a hang. */
+import { join } from 'node:path';
+import { cli, tempDir } from '../helpers';
+import { CLIENT_ID, SECRET, TENANT_ID } from '../tenant/harness';
+import { approve, fixturePlan, fixtureTenant, writeRows } from './harness';
+
+test('a throttled apply names the request, the answer and the wait on stderr', async () => {
+  process.env.IDRECON_TEST_SECRET = SECRET;
+  // Four writes per second: the ten writes of the fixture plan meet 429s with Retry-After.
+  const tenant = await fixtureTenant(undefined, { throttle: { writes: { limit: 4, windowMs: 1_000 } } });
+  try {
+    const dir = tempDir();
+    const planFile = approve(await fixturePlan(dir), writeRows);
+    const signIn = ['--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--client-secret-env', 'IDRECON_TEST_SECRET', '--graph-url', tenant.url, '--login-url', tenant.url];
+    // A write budget above the tenant's, so that idrecon's own pacing does not avoid the 429s.
+    const r = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', '--write-budget', '100/1', ...signIn]);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^idrecon: \/v1\.0\/users\/[\w-]+ answered 429 \(throttled\); retry \d+ of 10 in \d+\.\d s$/);
+  } finally {
+    await tenant.close();
+  }
+});
