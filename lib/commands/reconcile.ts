@@ -164,7 +164,7 @@ export const reconcile: Command<Args> = {
     }
     if (args.plan) {
       const planFile = join(args.out, 'plan.csv');
-      io.stdout.write(planSummary(await writePlan(join(args.out, 'reconciliation.csv'), planFile, args), planFile));
+      io.stdout.write(`\n${planSummary(await writePlan(join(args.out, 'reconciliation.csv'), planFile, args), planFile)}`);
     }
     if (gated > 0) {
       throw new IdreconError('GATE_FAILED', `${gated} rows have a status named in --fail-on (${args.failOn.join(',')}); see ${join(args.out, 'reconciliation.csv')}`);

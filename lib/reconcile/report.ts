@@ -197,7 +197,7 @@ function nextStep(s: Summary, outDir: string, opts: { report: boolean; plan: boo
   if (s.output_rows === s.status.match) return 'nothing to fix: see docs/runbook.md for leaving staging mode';
   const steps: string[] = [];
   if (opts.report) steps.push(`open ${join(outDir, 'report.html')}`);
-  if (opts.plan) steps.push(`approve rows in ${join(outDir, 'plan.csv')}, then: idrecon plan verify ${join(outDir, 'plan.csv')}`);
+  if (opts.plan) steps.push('approve rows in the plan below');
   else steps.push(`make the plan: idrecon plan --reconciliation ${join(outDir, 'reconciliation.csv')} --out ${join(outDir, 'plan.csv')} --domains domains.csv`);
   const unplannable = s.status.invalid + s.status.duplicate;
   if (unplannable > 0) steps.push(`${unplannable} invalid or duplicate rows cannot be planned: fix them in the exports, then run this reconcile again`);
