@@ -5,6 +5,7 @@ import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
 import { SIGN_IN_OPTIONS, SignInArgs, credentialsFrom } from '../graph/signin-options';
 import { type StopSignal, onInterrupt } from '../io/interrupt';
+import { timeLeft } from '../io/progress';
 import type { Command } from '../options';
 
 const USAGE = `Executes the approved rows of a plan through Microsoft Graph. A dry run unless --execute.
@@ -47,10 +48,9 @@ const Args = SignInArgs.extend({
 type Args = z.infer<typeof Args>;
 
 function progressLine(done: number, total: number, startedMs: number, throttledMs: number): string {
-  const seconds = (Date.now() - startedMs) / 1000;
-  const rate = done / Math.max(seconds, 0.001);
-  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-  return `\rapply: ${done}/${total} rows, ${rate.toFixed(1)}/s, throttled ${(throttledMs / 1000).toFixed(0)} s, ETA ${eta} s\x1b[K`;
+  const elapsedMs = Date.now() - startedMs;
+  const rate = done / Math.max(elapsedMs / 1000, 0.001);
+  return `\rapply: ${done}/${total} rows, ${rate.toFixed(1)}/s, throttled ${(throttledMs / 1000).toFixed(0)} s, ${timeLeft(done, total, elapsedMs)}\x1b[K`;
 }
 
 export const apply: Command<Args> = {

@@ -25,3 +25,14 @@ export class Progress {
     this.shown = false;
   }
 }
+
+/** The time left at the rate so far, in words an admin reads at a glance: "about 2 h 5 min left". */
+export function timeLeft(done: number, total: number, elapsedMs: number): string {
+  if (done >= total) return 'done';
+  if (done === 0 || elapsedMs <= 0) return 'time left not known yet';
+  const seconds = Math.ceil(((total - done) * elapsedMs) / done / 1000);
+  if (seconds < 60) return `about ${seconds} s left`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
