@@ -39,6 +39,7 @@ const TITLES: Record<string, string> = {
   status: 'Rows per status',
   status_reason: 'Rows per status and reason, and what to do',
   entra_connect: 'What Entra Connect will do when it leaves staging mode',
+  entra_connect_reason: 'What Entra Connect will do, and why',
 };
 const titleOf = (key: string): string => TITLES[key] ?? `Rows per ${key.replace(/_/g, ' ')}`;
 
@@ -52,7 +53,7 @@ function chart(key: string, counts: Record<string, number>, advice: Advice): str
   const max = Math.max(1, ...entries.map(([, n]) => n));
   const note = (name: string): string => {
     if (key === 'status_reason') return name === 'match' ? 'Nothing to do.' : inline(todoFor(advice, name) ?? '');
-    if (key === 'entra_connect') return inline(advice.outcome.get(name) ?? '');
+    if (key === 'entra_connect' || key === 'entra_connect_reason') return inline(advice.outcome.get(name.split('/')[0]) ?? '');
     return '';
   };
   const hasNotes = entries.some(([name]) => note(name) !== '');
@@ -66,9 +67,13 @@ function chart(key: string, counts: Record<string, number>, advice: Advice): str
   return `<section class="chart" data-chart="${esc(key)}"><h2>${esc(titleOf(key))}</h2><table>${head}${rows.join('')}</table></section>`;
 }
 
+/** A value in words: nested records as "key: value" pairs, never JSON. */
+const words = (v: unknown): string =>
+  typeof v === 'object' && v !== null ? Object.entries(v).map(([k, x]) => `${k}: ${words(x)}`).join(', ') : String(v);
+
 function keyValues(record: Record<string, unknown>): string {
   return `<table class="kv">${Object.entries(record)
-    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`)
+    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(words(v))}</td></tr>`)
     .join('')}</table>`;
 }
 
@@ -92,7 +97,13 @@ export function renderReport(r: ReportInput): string {
   const charts = Object.entries(s)
     .filter((e): e is [string, Record<string, number>] => isCounts(e[1]))
     .map(([key, counts]) => chart(key, counts, r.advice));
-  const others = Object.fromEntries(Object.entries(s).filter(([k, v]) => !isCounts(v) && !['inputs', 'settings'].includes(k) && typeof v !== 'object'));
+  const others = Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v !== 'object'));
+  // Every other record is something the run assumed or was told (settings, tenant switches).
+  const assumed = Object.fromEntries(
+    Object.entries(s)
+      .filter(([k, v]) => k !== 'inputs' && typeof v === 'object' && v !== null && !isCounts(v))
+      .flatMap(([k, v]) => (k === 'settings' ? Object.entries(v as object) : [[k, v]])),
+  );
   const filters = filterColumns(r.columns);
   const shown = r.rows.length;
   const capNote =
@@ -135,7 +146,7 @@ ${filters.map((c) => `<label>${esc(c)} <select data-filter="${esc(c)}"><option v
 <h2>Inputs and settings</h2>
 ${inputs(s)}
 <h3>Settings assumed</h3>
-${keyValues((s.settings ?? {}) as Record<string, unknown>)}
+${keyValues(assumed)}
 <h3>Accounting</h3>
 ${keyValues(others)}
 </section>
