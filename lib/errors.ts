@@ -16,6 +16,7 @@ export type IdreconErrorCode =
   | 'GATE_FAILED' // --fail-on matched rows
   | 'AUTH_FAILED' // no token: the credentials were refused, or the login endpoint was unreachable
   | 'GRAPH_ERROR' // Graph answered with an error, or kept failing after every retry
+  | 'OKTA_ERROR' // Okta's API answered with an error, or kept failing after every retry
   | 'SERVER_START'; // the local tenant could not listen (port taken, bad address)
 
 export interface ErrorContext {
@@ -41,7 +42,7 @@ export class IdreconError extends Error {
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, gate: 3, remote: 4 } as const;
 
 /** Failures of the tenant or the network get their own code: a script can retry those, not bad input. */
-const REMOTE: readonly IdreconErrorCode[] = ['AUTH_FAILED', 'GRAPH_ERROR'];
+const REMOTE: readonly IdreconErrorCode[] = ['AUTH_FAILED', 'GRAPH_ERROR', 'OKTA_ERROR'];
 
 export function exitCodeFor(code: IdreconErrorCode): number {
   if (code === 'GATE_FAILED') return EXIT.gate;

@@ -1,0 +1,31 @@
+/**
+ * The Okta CSV that `export okta` writes and `plan --okta` and `reconcile --okta` read: one row
+ * per user of each Office 365 app instance. docs/export.md#okta explains every column.
+ */
+export const OKTA_CSV_COLUMNS = [
+  /** The Okta user id (00u...): the `id` of GET /api/v1/apps/{appId}/users. */
+  'okta_user_id',
+  /** credentials.userName of the Office 365 app user: the UPN Okta provisions in Entra ID. */
+  'user_name',
+  'status',
+  /** USER (assigned directly) or GROUP. */
+  'scope',
+  /** profile.immutableId: the value Okta pushes to Entra ID as ImmutableID. */
+  'immutable_id',
+  /** The Office 365 app user's externalId: the user's object id in Entra ID. */
+  'entra_id',
+  /** externalId of the user in the AD app (Base64 of the objectGUID); `;`-separated when in several. */
+  'ad_external_id',
+  /** The AD app instance(s) the user is in, in the order of ad_external_id. */
+  'ad_app_id',
+  /** The Office 365 app instance (0oa...). */
+  'app_id',
+  /** The app assignment id (0ua...) from GET /api/v1/users/{id}/appLinks, with --app-links. */
+  'app_assignment_id',
+  /** in-several-ad-instances: Okta cannot say which AD account is the user's. */
+  'note',
+] as const;
+
+export type OktaCsvColumn = (typeof OKTA_CSV_COLUMNS)[number];
+
+export const SEVERAL_AD_INSTANCES = 'in-several-ad-instances';
