@@ -4,10 +4,11 @@
  * IDRECON_DEBUG is set.
  */
 import { unlinkSync } from 'node:fs';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { apply } from './commands/apply';
 import { convert } from './commands/convert';
 import { exportCommand } from './commands/export-cloud';
+import { exportOktaCommand } from './commands/export-okta';
 import { plan } from './commands/plan';
 import { reconcile } from './commands/reconcile';
 import { rollback } from './commands/rollback';
@@ -18,7 +19,10 @@ import { interrupt } from './io/interrupt';
 import { type Command, type CommandIo, parseArgs } from './options';
 import { VERSION } from './version';
 
-const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, tenantCommand];
+const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, exportOktaCommand, tenantCommand];
+
+/** Commands named in two words ('export cloud', 'export okta') are registered under their first word. */
+const GROUPS: Record<string, string> = { export: 'export users: idrecon export cloud (Entra ID) or idrecon export okta (Okta)' };
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -38,16 +42,30 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       .fail((msg, err) => {
         throw err ?? usageError(msg, COMMANDS.find((c) => c.name === argv[0]));
       });
-    for (const cmd of COMMANDS) {
-      const spec = cmd.positionals ? `${cmd.name} ${cmd.positionals}` : cmd.name;
-      parser = parser.command(
+    const register = <T>(y: Argv<T>, cmd: Command<any>, name: string): Argv<T> => {
+      const spec = cmd.positionals ? `${name} ${cmd.positionals}` : name;
+      return y.command(
         spec,
         cmd.summary,
-        (y) => y.usage(cmd.usage).options(cmd.options),
+        (sub) => sub.usage(cmd.usage).options(cmd.options),
         async (raw) => {
           exitCode = await cmd.run(parseArgs(cmd.schema, raw, cmd.positionals?.match(/[\w-]+/g) ?? [], argv), io);
         },
       );
+    };
+    for (const cmd of COMMANDS.filter((c) => !c.name.includes(' '))) parser = register(parser, cmd, cmd.name);
+    for (const [group, summary] of Object.entries(GROUPS)) {
+      const members = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+      const names = members.map((c) => c.name.slice(group.length + 1));
+      // Said before yargs would list every option of the unknown command as an unknown argument.
+      if (argv[0] === group && argv[1] !== undefined && !argv[1].startsWith('-') && !names.includes(argv[1])) {
+        throw new IdreconError('USAGE', `<what>: expected ${names.map((n) => `'${n}'`).join(' or ')} (idrecon ${group} ${names[0]}), got '${argv[1]}'`);
+      }
+      parser = parser.command(group, summary, (y) => {
+        let sub = y.usage(`idrecon ${group} <${names.join('|')}> [options]\n\n${summary}`);
+        for (const cmd of members) sub = register(sub, cmd, cmd.name.slice(group.length + 1));
+        return sub.demandCommand(1, `name what to ${group}: ${names.join(' or ')} (idrecon ${group} ${names[0]})`);
+      });
     }
     await parser.parseAsync();
     return exitCode;

@@ -21,7 +21,6 @@ To rehearse against the local tenant of 'idrecon tenant serve', pass --graph-url
 with the URL it prints: docs/tenant.md. Exit codes: 0 done, 2 bad usage, 4 sign-in or Graph failed.`;
 
 const Args = SignInArgs.extend({
-  what: z.enum(['cloud'], { error: "expected 'cloud' (idrecon export cloud)" }),
   out: z.string({ error: 'expected a file name' }),
   domainsOut: z.string().optional(),
   pageSize: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 999' }).max(999, { error: 'expected 1 to 999' }).default(999),
@@ -30,9 +29,8 @@ const Args = SignInArgs.extend({
 type Args = z.infer<typeof Args>;
 
 export const exportCommand: Command<Args> = {
-  name: 'export',
-  positionals: '<what>',
-  summary: 'export Entra ID users (and domains) to the cloud CSV reconcile reads: idrecon export cloud',
+  name: 'export cloud',
+  summary: 'export Entra ID users (and domains) to the cloud CSV reconcile reads',
   usage: USAGE,
   options: {
     out: { type: 'string', describe: 'cloud CSV to write (id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail)' },

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { IdreconError } from '../errors';
+import { realClock } from '../graph/clock';
+import { Progress } from '../io/progress';
+import type { OktaCredentials } from '../okta/auth';
+import { exportOkta } from '../okta/export';
+import type { Command } from '../options';
+
+const USAGE = `Exports the users of Okta's Office 365 app, with the ImmutableID Okta pushes for each of them
+(profile.immutableId) and their AD externalId, to the Okta CSV that plan --okta and
+reconcile --okta read.
+
+Usage:
+  idrecon export okta --org-url URL --app-id 0oa... --out FILE --client-id ID --private-key FILE [options]
+
+Signs in as an Okta API Services app with a private key (PEM or JWK file; docs/export.md#okta):
+scopes okta.apps.read, and okta.users.read with --app-links; the app needs the Read-only
+Administrator role. Without --private-key, an SSWS API token is read from the environment variable
+named by --api-token-env (IDRECON_OKTA_API_TOKEN unless told otherwise; never on the command line).
+Okta's rate limits are read from its answers and kept to; 429, 502, 503, 504 and dropped
+connections are retried. The file appears only when complete. Exit codes: 0 done, 2 bad usage,
+4 sign-in or Okta failed.`;
+
+const ids = (what: string) =>
+  z.preprocess((v) => (v === undefined ? [] : [v].flat().flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)), z.array(z.string().regex(/^0oa\w+$/, { error: `expected ${what} ids (0oa...)` })));
+
+const Args = z.object({
+  orgUrl: z.url({ protocol: /^https?$/, error: 'expected the org URL, e.g. https://contoso.okta.com' }).transform((u) => u.replace(/\/+$/, '')),
+  appId: ids('Office 365 app').pipe(z.array(z.string()).min(1, { error: 'expected the Office 365 app id (0oa...), from the URL of the app in the Admin Console' })),
+  adAppId: ids('AD app'),
+  appLinks: z.boolean().default(false),
+  out: z.string({ error: 'expected a file name' }),
+  clientId: z.string().optional(),
+  privateKey: z.string().optional(),
+  apiTokenEnv: z.string().default('IDRECON_OKTA_API_TOKEN'),
+  maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
+  concurrency: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 16' }).max(16, { error: 'expected 1 to 16' }).default(4),
+});
+type Args = z.infer<typeof Args>;
+
+function credentialsFrom(args: Args, env: NodeJS.ProcessEnv = process.env): OktaCredentials {
+  if (args.privateKey) {
+    if (!args.clientId) throw new IdreconError('USAGE', "--client-id: expected the service app's client id with --private-key, got nothing");
+    return { kind: 'private-key', clientId: args.clientId, keyFile: args.privateKey };
+  }
+  const token = env[args.apiTokenEnv];
+  if (!token) {
+    throw new IdreconError('USAGE', `no credential: give --client-id and --private-key (an API Services app, as Okta recommends), or set an API token in the environment variable ${args.apiTokenEnv}`);
+  }
+  return { kind: 'ssws', token };
+}
+
+export const exportOktaCommand: Command<Args> = {
+  name: 'export okta',
+  summary: "export the users of Okta's Office 365 app and what Okta pushes as their ImmutableID",
+  usage: USAGE,
+  options: {
+    'org-url': { type: 'string', describe: 'the Okta org, e.g. https://contoso.okta.com' },
+    'app-id': { type: 'string', describe: 'Office 365 app instance id (0oa...); repeat or comma-separate for several' },
+    'ad-app-id': { type: 'string', describe: 'AD app instance id(s) (default: every active Active Directory app of the org)' },
+    'app-links': { type: 'boolean', describe: 'also read each user\'s app assignment id (0ua...): one request per user' },
+    out: { type: 'string', describe: 'Okta CSV to write (docs/export.md#okta)' },
+    'client-id': { type: 'string', describe: 'client id of the API Services app' },
+    'private-key': { type: 'string', describe: "the app's private key: PEM or JWK file" },
+    'api-token-env': { type: 'string', describe: 'environment variable with an SSWS API token, without --private-key (default IDRECON_OKTA_API_TOKEN)' },
+    'max-retries': { type: 'number', describe: 'retries of one request before giving up (default 10)' },
+    concurrency: { type: 'number', describe: 'appLinks requests in flight at once, 1..16 (default 4)' },
+  },
+  schema: Args,
+  async run(args, io) {
+    const progress = new Progress(io.stderr);
+    const result = await exportOkta(
+      {
+        orgUrl: args.orgUrl,
+        credentials: credentialsFrom(args),
+        appIds: args.appId,
+        adAppIds: args.adAppId.length ? args.adAppId : undefined,
+        appLinks: args.appLinks,
+        out: args.out,
+        retry: { maxRetries: args.maxRetries },
+        concurrency: args.concurrency,
+      },
+      realClock,
+      {
+        onRow: (rows) => progress.tick('Okta app users exported', rows),
+        onEvent: (e) => {
+          // Long waits should not look like a hang: retries, and rate-limit waits over a second, are said.
+          if (e.type === 'pace' && e.waitMs < 1_000) return;
+          progress.done();
+          const what = e.type === 'pace' ? `rate limit (${e.reason})` : /^\d+$/.test(e.reason) ? `answered ${e.reason}` : `failed: ${e.reason}`;
+          const then = e.type === 'pace' ? 'waiting' : `retry ${e.retry} of ${args.maxRetries} in`;
+          io.stderr.write(`idrecon: Okta ${e.kind} ${what}; ${then} ${(e.waitMs / 1000).toFixed(1)} s\n`);
+        },
+      },
+    );
+    progress.done();
+    const several = result.severalAd ? `; ${result.severalAd} users are in more than one AD instance (note column)` : '';
+    io.stdout.write(
+      `exported ${result.rows} Okta app users of ${args.appId.length} Office 365 app${args.appId.length === 1 ? '' : 's'} to ${args.out} ` +
+        `(${result.requests} requests, ${result.retries.length} retries; AD apps ${result.adAppIds.join(', ') || 'none'}${several})\n`,
+    );
+    return 0;
+  },
+};
