@@ -94,7 +94,7 @@ export const exportOktaCommand: Command<Args> = {
       },
     );
     progress.done();
-    const several = result.severalAd ? `; ${result.severalAd} users are in more than one AD instance (note column)` : '';
+    const several = result.severalAd ? `; ${result.severalAd === 1 ? '1 user is' : `${result.severalAd} users are`} in more than one AD instance (note column)` : '';
     io.stdout.write(
       `exported ${result.rows} Okta app users of ${args.appId.length} Office 365 app${args.appId.length === 1 ? '' : 's'} to ${args.out} ` +
         `(${result.requests} requests, ${result.retries.length} retries; AD apps ${result.adAppIds.join(', ') || 'none'}${several})\n`,

@@ -22,8 +22,8 @@ export type OktaCredentials = { kind: 'private-key'; clientId: string; keyFile: 
 export interface OktaTokens {
   /** The Authorization header value for the next request. */
   header(): Promise<string>;
-  /** Forget the current token (after a 401), so the next header() asks for a new one. */
-  expire(): void;
+  /** Forget the current token (after a 401), so the next header() asks for a new one; false when there is no other to get (SSWS). */
+  expire(): boolean;
   /** Requests made to the token endpoint so far. */
   readonly requests: number;
 }
@@ -69,7 +69,7 @@ interface TokenAnswer {
 export async function oktaTokens(orgUrl: string, credentials: OktaCredentials, scopes: readonly string[], clock: Clock): Promise<OktaTokens> {
   if (credentials.kind === 'ssws') {
     const header = `SSWS ${credentials.token}`;
-    return { header: async () => header, expire: () => undefined, requests: 0 };
+    return { header: async () => header, expire: () => false, requests: 0 };
   }
   const { key, kid } = await readPrivateKey(credentials.keyFile);
   const tokenUrl = `${orgUrl}/oauth2/v1/token`;
@@ -92,7 +92,8 @@ export async function oktaTokens(orgUrl: string, credentials: OktaCredentials, s
       throw new IdreconError('AUTH_FAILED', `cannot reach Okta's token endpoint ${tokenUrl} (${(err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`);
     }
     if (!res.ok || !answer.access_token) throw tokenRefused(res.status, answer, credentials.clientId, scopes, orgUrl);
-    return { header: `Bearer ${answer.access_token}`, renewAt: clock.now() + (answer.expires_in ?? 3600) * 1000 - RENEW_BEFORE_MS };
+    const lifetimeMs = (answer.expires_in ?? 3600) * 1000;
+    return { header: `Bearer ${answer.access_token}`, renewAt: clock.now() + lifetimeMs - Math.min(RENEW_BEFORE_MS, lifetimeMs / 10) };
   };
   return {
     async header() {
@@ -101,6 +102,7 @@ export async function oktaTokens(orgUrl: string, credentials: OktaCredentials, s
     },
     expire() {
       current = undefined;
+      return true;
     },
     get requests() {
       return requests;
@@ -112,6 +114,7 @@ export async function oktaTokens(orgUrl: string, credentials: OktaCredentials, s
 function tokenRefused(status: number, a: TokenAnswer, clientId: string, scopes: readonly string[], orgUrl: string): IdreconError {
   const said = a.error ? `${a.error}: ${a.error_description ?? ''}`.trim() : `HTTP ${status}`;
   let fix = 'check the client id, the key and that the app is an API Services app using public key / private key authentication (docs/export.md#okta)';
+  if (/expired|future/.test(a.error_description ?? '')) fix = "check this machine's clock: the assertion is valid for five minutes from its iat";
   if (a.error === 'invalid_scope') fix = `grant the app the scopes ${scopes.join(' and ')} (Okta API Scopes tab of the app)`;
   if (a.error === 'invalid_dpop_proof' || /dpop/i.test(a.error_description ?? '')) fix = 'turn off "Require Demonstrating Proof of Possession (DPoP)" in the app\'s General settings';
   return new IdreconError('AUTH_FAILED', `Okta refused a token for app ${clientId} at ${orgUrl} (${said}); ${fix}`);

@@ -97,11 +97,8 @@ export class OktaClient {
   /** Milliseconds before the next attempt, or undefined when the outcome is final. */
   private retryWait(kind: RequestKind, o: Exclude<Outcome, { body: unknown }>, retry: number): number | undefined {
     if (retry >= this.policy.maxRetries) return undefined;
-    if ('status' in o && o.status === 401 && retry === 0) {
-      // An access token can expire in the middle of a long export: one new token, at once.
-      this.tokens.expire();
-      return 0;
-    }
+    // An access token can expire in the middle of a long export: one new token, at once.
+    if ('status' in o && o.status === 401) return retry === 0 && this.tokens.expire() ? 0 : undefined;
     if ('status' in o && o.status === 429) {
       const b = this.buckets.get(kind);
       const now = this.clock.now();

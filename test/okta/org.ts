@@ -66,6 +66,8 @@ export interface OrgOptions {
   faults: FaultOptions;
   /** Each request first waits uniformly between these many milliseconds, in real time. */
   latencyMs?: [number, number];
+  /** Requests other clients of the org spend in every window (Okta's buckets are org-wide). */
+  spentElsewhere: Partial<Record<Bucket, number>>;
   /** Access token lifetime in seconds (Okta: 3600). */
   tokenLifetimeS: number;
   now: () => number;
@@ -90,7 +92,7 @@ export interface LocalOrg {
 const SCOPE_OF: Record<Exclude<Bucket, 'token'>, string> = { apps: 'okta.apps.read', 'app-users': 'okta.apps.read', 'app-links': 'okta.users.read' };
 
 export async function startOrg(options: Partial<OrgOptions> & Pick<OrgOptions, 'apps' | 'service'>): Promise<LocalOrg> {
-  const o: OrgOptions = { limits: DEFAULT_LIMITS, faults: NO_FAULTS, tokenLifetimeS: 3600, now: Date.now, ...options };
+  const o: OrgOptions = { limits: DEFAULT_LIMITS, faults: NO_FAULTS, spentElsewhere: {}, tokenLifetimeS: 3600, now: Date.now, ...options };
   const faults = new FaultPlan(o.faults);
   const jitter = mulberry32(o.faults.seed + 1);
   const stats: OrgStats = { requests: 0, byBucket: { token: 0, apps: 0, 'app-users': 0, 'app-links': 0 }, faults: {}, throttled: 0 };
@@ -116,7 +118,7 @@ export async function startOrg(options: Partial<OrgOptions> & Pick<OrgOptions, '
   const rateLimit = (bucket: Bucket): { ok: boolean; headers: Record<string, string> } => {
     const nowS = Math.floor(o.now() / 1000);
     let w = windows.get(bucket);
-    if (!w || nowS >= w.resetS) windows.set(bucket, (w = { resetS: (Math.floor(nowS / 60) + 1) * 60, used: 0 }));
+    if (!w || nowS >= w.resetS) windows.set(bucket, (w = { resetS: (Math.floor(nowS / 60) + 1) * 60, used: o.spentElsewhere[bucket] ?? 0 }));
     const limit = o.limits[bucket];
     const ok = w.used < limit;
     if (ok) w.used++;
