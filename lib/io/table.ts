@@ -40,6 +40,9 @@ export async function* readTable<F extends string>(
  * The rows of a file idrecon or Graph wrote (any encoding a BOM names, any delimiter), with cells
  * trimmed: for the reconciliation, domains, Okta and local-tenant seed files.
  */
-export async function* readTrimmedTable<F extends string>(file: string, specs: readonly ColumnSpec<F>[]): AsyncGenerator<{ line: number; cell: (f: F) => string }> {
-  for await (const row of readTable(file, { encoding: 'auto', delimiter: 'auto' }, specs)) yield { line: row.line, cell: (f: F) => row.cell(f).trim() };
+export async function* readTrimmedTable<F extends string>(
+  file: string,
+  specs: readonly ColumnSpec<F>[],
+): AsyncGenerator<{ line: number; cell: (f: F) => string; columns: ColumnIndexes<F> }> {
+  for await (const row of readTable(file, { encoding: 'auto', delimiter: 'auto' }, specs)) yield { line: row.line, cell: (f: F) => row.cell(f).trim(), columns: row.columns };
 }

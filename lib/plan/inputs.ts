@@ -59,17 +59,28 @@ export async function readDomains(file: string): Promise<Domains> {
   return domains;
 }
 
-const OKTA_COLUMNS: ColumnSpec<'id' | 'userName' | 'externalId'>[] = [
-  { field: 'id', label: 'Okta app user id', aliases: ['id', 'appUserId'], required: true, expected: 'an Okta app users export (id, userName, externalId)' },
-  { field: 'userName', label: 'user name', aliases: ['userName', 'credentials.userName', 'login'], required: true, expected: 'an Okta app users export (id, userName, externalId)' },
-  { field: 'externalId', label: 'externalId', aliases: ['externalId'], required: true, expected: 'an Okta app users export (id, userName, externalId)' },
+const OKTA_EXPECTED = 'an Okta export (idrecon export okta), or a hand-made one with user name and profile.immutableId columns';
+type OktaField = 'userId' | 'userName' | 'immutableId';
+
+/**
+ * The columns of `idrecon export okta` (lib/okta/columns.ts) and the names a hand-made export of
+ * GET /api/v1/apps/{appId}/users uses. There `id` is the Okta user id (00u...) and `externalId`
+ * the user's id in Entra ID, not an anchor: what Okta pushes as ImmutableID is profile.immutableId.
+ */
+const OKTA_COLUMNS: ColumnSpec<OktaField>[] = [
+  { field: 'userId', label: 'Okta user id', aliases: ['okta_user_id', 'id', 'userId'], required: false, expected: OKTA_EXPECTED },
+  { field: 'userName', label: 'user name', aliases: ['user_name', 'userName', 'credentials.userName', 'login'], required: true, expected: OKTA_EXPECTED },
+  { field: 'immutableId', label: 'profile.immutableId', aliases: ['immutable_id', 'profile.immutableId', 'immutableId'], required: false, expected: OKTA_EXPECTED },
 ];
 
-/** Okta app users by lower-cased user name (the UPN Okta provisions). */
+/** Okta app users by lower-cased user name (the UPN Okta provisions), one entry for all the app instances they are in. */
 export async function readOktaAppUsers(file: string): Promise<Map<string, OktaAppUser>> {
   const users = new Map<string, OktaAppUser>();
-  for await (const { cell } of readTrimmedTable(file, OKTA_COLUMNS)) {
-    users.set(cell('userName').toLowerCase(), { id: cell('id'), externalId: cell('externalId') });
+  for await (const { cell, columns } of readTrimmedTable(file, OKTA_COLUMNS)) {
+    const key = cell('userName').toLowerCase();
+    const user = users.get(key) ?? users.set(key, { userId: cell('userId'), immutableIds: [], knowsImmutableId: columns.immutableId !== undefined }).get(key)!;
+    const pushed = cell('immutableId');
+    if (pushed && !user.immutableIds.includes(pushed)) user.immutableIds.push(pushed);
   }
   return users;
 }

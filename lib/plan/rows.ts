@@ -22,9 +22,14 @@ export interface ReconciliationRow {
   relatedUpn: string;
 }
 
+/** A user of Okta's Office 365 app(s), from the Okta export. */
 export interface OktaAppUser {
-  id: string;
-  externalId: string;
+  /** The Okta user id (00u...), when the file has it. */
+  userId: string;
+  /** The distinct non-empty profile.immutableId values Okta pushes for the user (one per app instance at most). */
+  immutableIds: string[];
+  /** Whether the file has a profile.immutableId column at all. */
+  knowsImmutableId: boolean;
 }
 
 export interface PlanContext {
@@ -164,10 +169,11 @@ function write(r: ReconciliationRow, ctx: PlanContext, target: string, because: 
 export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | undefined {
   const key = r.reason ? `${r.status}/${r.reason}` : r.status;
   const okta = ctx.okta?.get((r.cloudUpn || r.upn).toLowerCase());
-  if (okta?.externalId && r.expectedImmutableId && okta.externalId !== r.expectedImmutableId) {
+  const pushedBack = okta && r.expectedImmutableId ? okta.immutableIds.find((v) => v !== r.expectedImmutableId) : undefined;
+  if (pushedBack !== undefined) {
     return review(
       r,
-      `Okta's externalId for this user is ${okta.externalId} but the on-prem anchor gives ${r.expectedImmutableId}: Okta provisioning would stamp its value again; correct the Okta profile first.`,
+      `Okta pushes ${pushedBack} as this user's ImmutableID (profile.immutableId of its Office 365 app user) but the on-prem anchor gives ${r.expectedImmutableId}: Okta would push its value back over any fix; correct the Okta mapping, or turn provisioning off, first.`,
     );
   }
   const writable = SETTABLE[key] || (key === 'cloud-only/unanchored' && okta);
@@ -187,8 +193,18 @@ export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | unde
   return undefined;
 }
 
-/** Okta's documented anchor for users with no AD account is their Okta app user id. */
+/** A user with no AD account that Okta provisions: the value Okta pushes, so that its next push changes nothing. */
 function oktaOnly(r: ReconciliationRow, ctx: PlanContext, okta: OktaAppUser): Proposal {
   const because = 'The user has no AD account and Okta provisions it';
-  return write(r, { ...ctx, clearInsteadOfSet: false }, okta.id, because, ", Okta's app user id, as Okta documents for users with no AD source");
+  if (okta.immutableIds.length > 1) {
+    return review(r, `${because}, but its Office 365 app instances in Okta push different ImmutableIDs (${okta.immutableIds.join(', ')}): decide which instance owns the user.`);
+  }
+  if (okta.immutableIds.length === 0) {
+    const source = okta.knowsImmutableId ? "Okta's profile has no immutableId for it" : 'the Okta file has no profile.immutableId column';
+    return review(
+      r,
+      `${because}, but ${source}, so what Okta will push is not known (Okta substitutes an id of its own on assignment): export the Okta side with idrecon export okta, or set the mapping Okta recommends (user.getInternalProperty("id")), and plan again.`,
+    );
+  }
+  return write(r, { ...ctx, clearInsteadOfSet: false }, okta.immutableIds[0], because, ', the value Okta pushes as its ImmutableID (profile.immutableId), so that Okta\'s next push changes nothing');
 }
