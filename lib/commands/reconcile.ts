@@ -14,6 +14,7 @@ import { loadBoth } from '../reconcile/load';
 import { parseAdvice } from '../reconcile/advice';
 import { AttentionSample } from '../reconcile/attention';
 import { renderReport } from '../reconcile/html-report';
+import { OKTA_RECONCILIATION_COLUMNS, OktaView } from '../reconcile/okta';
 import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable, writeReconciliationRow } from '../reconcile/report';
 import { PACKAGE_ROOT, VERSION } from '../version';
 
@@ -107,11 +108,14 @@ export const reconcile: Command<Args> = {
     const threads = args.threads ?? (await defaultThreads(args.onprem, args.cloud));
     const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
     progress.done();
+    const okta = args.okta ? await OktaView.load(args.okta) : undefined;
 
     await mkdir(args.out, { recursive: true }).catch((err: Error) => {
       throw new IdreconError('OUTPUT_WRITE', `cannot create the output folder (${err.message})`, { file: args.out });
     });
-    const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), RECONCILIATION_COLUMNS);
+    // Okta's columns go at the end, and only with --okta: without it the file is byte for byte what it was.
+    const columns = okta ? [...RECONCILIATION_COLUMNS, ...OKTA_RECONCILIATION_COLUMNS] : RECONCILIATION_COLUMNS;
+    const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), columns);
     const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
     const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
     const reportFile = args.report ? new AtomicFile(join(args.out, 'report.html')) : undefined;
@@ -128,16 +132,17 @@ export const reconcile: Command<Args> = {
         const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
         counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
         if (failOn.has(row.status)) gated++;
-        if (sample?.wants(row.status, row.reason)) {
-          const mark = reconciliation.mark(64 << 10);
-          writeReconciliationRow(reconciliation, row, on, cl);
-          sample.add(reconciliation.rowSince(mark));
-        } else writeReconciliationRow(reconciliation, row, on, cl);
+        const mark = sample?.wants(row.status, row.reason) ? reconciliation.mark(64 << 10) : undefined;
+        writeReconciliationRow(reconciliation, row, on, cl);
+        if (okta) okta.write(reconciliation, row, on, cl);
+        reconciliation.endRow();
+        if (mark) sample!.add(reconciliation.rowSince(mark));
         if (reconciliation.backlog) await reconciliation.drain();
         if (onReject) await rejects.row(onReject);
         if (clReject) await rejects.row(clReject);
       }
       const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats));
+      if (okta) summary.okta = okta.summary();
       // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
       if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
       const published = {
@@ -150,7 +155,7 @@ export const reconcile: Command<Args> = {
       if (reportFile && sample) {
         const advice = parseAdvice(await readFile(join(PACKAGE_ROOT, 'docs', 'statuses.md'), 'utf8').catch(() => ''));
         await reportFile.write(
-          renderReport({ summary: published, columns: RECONCILIATION_COLUMNS, rows: sample.rows, attentionTotal: sample.total, perGroup: sample.perGroup, advice }),
+          renderReport({ summary: published, columns, rows: sample.rows, attentionTotal: sample.total, perGroup: sample.perGroup, advice }),
         );
       }
       // A plan or report from an earlier run must not sit beside a new reconciliation it does not match.

@@ -2,6 +2,7 @@
  * The Okta CSV that `export okta` writes and `plan --okta` and `reconcile --okta` read: one row
  * per user of each Office 365 app instance. docs/export.md#okta explains every column.
  */
+import type { ColumnSpec } from '../io/columns';
 export const OKTA_CSV_COLUMNS = [
   /** The Okta user id (00u...): the `id` of GET /api/v1/apps/{appId}/users. */
   'okta_user_id',
@@ -29,3 +30,18 @@ export const OKTA_CSV_COLUMNS = [
 export type OktaCsvColumn = (typeof OKTA_CSV_COLUMNS)[number];
 
 export const SEVERAL_AD_INSTANCES = 'in-several-ad-instances';
+
+const OKTA_EXPECTED = 'an Okta export (idrecon export okta), or a hand-made one with user name and profile.immutableId columns';
+
+export type OktaInputField = 'userId' | 'userName' | 'immutableId';
+
+/**
+ * What plan and reconcile read of an Okta file: these columns, or the names a hand-made export of
+ * GET /api/v1/apps/{appId}/users uses. There `id` is the Okta user id (00u...) and `externalId`
+ * the user's id in Entra ID, not an anchor: what Okta pushes as ImmutableID is profile.immutableId.
+ */
+export const OKTA_INPUT_COLUMNS: ColumnSpec<OktaInputField>[] = [
+  { field: 'userId', label: 'Okta user id', aliases: ['okta_user_id', 'id', 'userId'], required: false, expected: OKTA_EXPECTED },
+  { field: 'userName', label: 'user name', aliases: ['user_name', 'userName', 'credentials.userName', 'login'], required: true, expected: OKTA_EXPECTED },
+  { field: 'immutableId', label: 'profile.immutableId', aliases: ['immutable_id', 'profile.immutableId', 'immutableId'], required: false, expected: OKTA_EXPECTED },
+];

@@ -4,6 +4,7 @@
  */
 import type { ColumnSpec } from '../io/columns';
 import { readTrimmedTable } from '../io/table';
+import { OKTA_INPUT_COLUMNS } from '../okta/columns';
 import type { OktaAppUser, ReconciliationRow } from './rows';
 
 const own = <F extends string>(field: F, column: string, required = true): ColumnSpec<F> => ({
@@ -59,24 +60,10 @@ export async function readDomains(file: string): Promise<Domains> {
   return domains;
 }
 
-const OKTA_EXPECTED = 'an Okta export (idrecon export okta), or a hand-made one with user name and profile.immutableId columns';
-type OktaField = 'userId' | 'userName' | 'immutableId';
-
-/**
- * The columns of `idrecon export okta` (lib/okta/columns.ts) and the names a hand-made export of
- * GET /api/v1/apps/{appId}/users uses. There `id` is the Okta user id (00u...) and `externalId`
- * the user's id in Entra ID, not an anchor: what Okta pushes as ImmutableID is profile.immutableId.
- */
-const OKTA_COLUMNS: ColumnSpec<OktaField>[] = [
-  { field: 'userId', label: 'Okta user id', aliases: ['okta_user_id', 'id', 'userId'], required: false, expected: OKTA_EXPECTED },
-  { field: 'userName', label: 'user name', aliases: ['user_name', 'userName', 'credentials.userName', 'login'], required: true, expected: OKTA_EXPECTED },
-  { field: 'immutableId', label: 'profile.immutableId', aliases: ['immutable_id', 'profile.immutableId', 'immutableId'], required: false, expected: OKTA_EXPECTED },
-];
-
 /** Okta app users by lower-cased user name (the UPN Okta provisions), one entry for all the app instances they are in. */
 export async function readOktaAppUsers(file: string): Promise<Map<string, OktaAppUser>> {
   const users = new Map<string, OktaAppUser>();
-  for await (const { cell, columns } of readTrimmedTable(file, OKTA_COLUMNS)) {
+  for await (const { cell, columns } of readTrimmedTable(file, OKTA_INPUT_COLUMNS)) {
     const key = cell('userName').toLowerCase();
     const user = users.get(key) ?? users.set(key, { userId: cell('userId'), immutableIds: [], knowsImmutableId: columns.immutableId !== undefined }).get(key)!;
     const pushed = cell('immutableId');

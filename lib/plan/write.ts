@@ -16,7 +16,7 @@ export const PLAN_OPTIONS: Record<string, Options> = {
   'federated-domains': { type: 'string', describe: "federated domains, comma-separated ('none' if none), instead of --domains" },
   'initial-domain': { type: 'string', describe: 'the tenant\'s initial domain (x.onmicrosoft.com), with --federated-domains' },
   'clear-instead-of-set': { type: 'boolean', describe: 'propose clearing the ImmutableID (Entra Connect stamps it) instead of setting it' },
-  okta: { type: 'string', describe: 'Okta app users export (id, userName, externalId)' },
+  okta: { type: 'string', describe: 'Okta export (idrecon export okta): what Okta pushes as ImmutableID; reconcile adds okta_* columns, a plan Okta\'s checks' },
   'plan-id': { type: 'string', describe: 'id of the plan, e.g. the change ticket (default: plan-DATE-TIME-random)' },
 };
 

@@ -9,6 +9,7 @@ import type { CsvStats } from '../io/csv-reader';
 import type { ByteCsvWriter } from '../io/csv-writer';
 import { type Colour, NO_COLOUR } from '../io/colour';
 import { join } from 'node:path';
+import type { OktaSummary } from './okta';
 
 export const RECONCILIATION_COLUMNS = [
   'upn',
@@ -37,7 +38,7 @@ const encoded = new Map<string, Buffer>();
 const bytesOf = (text: string): Buffer => encoded.get(text) ?? encoded.set(text, ascii(text)).get(text)!;
 const SYNC = [ascii(''), ascii('true'), ascii('false')];
 
-/** Writes one reconciliation row, copying each value from the tables (docs/reconcile.md has the columns). */
+/** Writes the fields of one reconciliation row (the caller ends it), copying each value from the tables (docs/reconcile.md has the columns). */
 export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
   const o = row.onprem;
   const c = row.cloud;
@@ -75,7 +76,6 @@ export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: Onpr
   else w.empty();
   if (c >= 0) w.integer(cl.line[c]);
   else w.empty();
-  w.endRow();
 }
 
 function upn(w: ByteCsvWriter, t: OnpremTable | CloudTable, i: number): void {
@@ -114,6 +114,8 @@ export interface Summary {
   status: Record<Status, number>;
   status_reason: Record<string, number>;
   entra_connect: Record<string, number>;
+  /** With reconcile --okta only. */
+  okta?: OktaSummary;
   /** onprem rows + cloud rows = output rows + joined pairs. */
   balanced: boolean;
   /** The same check written out for an auditor. */
@@ -185,6 +187,10 @@ export function summaryTable(s: Summary, outDir: string, opts: { report: boolean
   lines.push(line('total', s.output_rows));
   lines.push('');
   lines.push(`entra connect: ${Object.entries(s.entra_connect).sort(byCount).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  if (s.okta) {
+    const k = s.okta.check;
+    lines.push(`okta: agrees ${k.agrees}, differs ${k.differs}, not-assigned ${k['not-assigned']} (${s.okta.users} Okta users, ${s.okta.not_in_reconciliation} of them in no row)`);
+  }
   lines.push(`check: ${s.check}`);
   lines.push(`rejects: ${s.rejects}${s.rejects > 0 ? ' (rejects.csv says why)' : ''}`);
   lines.push(`wrote ${join(outDir, 'reconciliation.csv')}, rejects.csv, summary.json${opts.report ? ', report.html' : ''}`);
