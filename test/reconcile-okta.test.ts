@@ -19,6 +19,7 @@ const CLOUD = csv(`
   c3,unassigned@contoso.com,${G[3].id}
   c5,contractor@contoso.com,00ucontractor0000001
   c6,guest@contoso.com,
+  c7,Ünal@contoso.com,
 `);
 
 const OKTA = csv(`
@@ -28,6 +29,7 @@ const OKTA = csv(`
   00unewhire0000000001,NewHire@contoso.com,PROVISIONED,USER,${G[4].id},,${G[4].id},0oaad00000000000001,0oaoffice3650000001,,
   00ucontractor0000001,contractor@contoso.com,PROVISIONED,USER,00ucontractor0000001,c5,,,0oaoffice3650000001,,
   00uleaver00000000001,leaver@contoso.com,PROVISIONED,USER,,,,,0oaoffice3650000001,,
+  00uunal0000000000001,ünal@contoso.com,PROVISIONED,USER,,c7,,,0oaoffice3650000001,,
   00uagree000000000001,agree@contoso.com,PROVISIONED,USER,${G[1].id},c1,${G[1].id},0oaad00000000000001,0oaoffice365000002,,
 `);
 
@@ -45,6 +47,7 @@ test('each row gets the Okta user with its UPN, the value Okta pushes, and wheth
       newhire@contoso.com,onprem-only,will-create,${G[4].id},,00unewhire0000000001,${G[4].id},agrees
       contractor@contoso.com,cloud-only,okta-anchored,,00ucontractor0000001,00ucontractor0000001,00ucontractor0000001,agrees
       guest@contoso.com,cloud-only,unanchored,,,,,not-assigned
+      Ünal@contoso.com,cloud-only,unanchored,,,00uunal0000000000001,,agrees
     `),
   );
   // Okta's three columns come last, after every column reconcile writes without --okta.
@@ -52,13 +55,13 @@ test('each row gets the Okta user with its UPN, the value Okta pushes, and wheth
   expect(header.endsWith(',okta_user_id,okta_immutable_id,okta_check')).toBe(true);
   expect(r.summary.okta).toEqual({
     file: okta,
-    rows: 6,
-    users: 5,
+    rows: 7,
+    users: 6,
     without_user_name: 0,
     not_in_reconciliation: 1,
-    check: { agrees: 3, differs: 1, 'not-assigned': 2 },
+    check: { agrees: 4, differs: 1, 'not-assigned': 2 },
   });
-  expect(r.stdout).toContain('okta: agrees 3, differs 1, not-assigned 2 (5 Okta users, 1 of them in no row)\n');
+  expect(r.stdout).toContain('okta: agrees 4, differs 1, not-assigned 2 (6 Okta users, 1 of them in no row)\n');
 });
 
 test('without --okta the reconciliation is byte for byte the same as before, and the summary has no okta key', async () => {
@@ -73,4 +76,16 @@ test('without --okta the reconciliation is byte for byte the same as before, and
       .join('\r\n');
   expect(strip(withOkta.reconciliation)).toBe(plain.reconciliation);
   expect(plain.summary).not.toHaveProperty('okta');
+});
+
+test('an Okta file without a user name column is refused before anything is written', async () => {
+  const okta = join(tempDir(), 'okta.csv');
+  writeFileSync(okta, 'id,externalId\n00u1,c1\n');
+  const r = await reconcileInline(ONPREM, CLOUD, ['--okta', okta]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe(
+    `idrecon: ${okta}, line 1: no user name column (looked for user_name, userName, credentials.userName, login); headers found: 'id', 'externalId'; ` +
+      'expected an Okta export (idrecon export okta), or a hand-made one with user name and profile.immutableId columns\n',
+  );
+  expect(r.reconciliation).toBe('');
 });

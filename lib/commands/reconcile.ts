@@ -105,10 +105,11 @@ export const reconcile: Command<Args> = {
       read,
       explicit: { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
     };
+    // A bad Okta file is found out before the exports are read.
+    const okta = args.okta ? await OktaView.load(args.okta) : undefined;
     const threads = args.threads ?? (await defaultThreads(args.onprem, args.cloud));
     const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
     progress.done();
-    const okta = args.okta ? await OktaView.load(args.okta) : undefined;
 
     await mkdir(args.out, { recursive: true }).catch((err: Error) => {
       throw new IdreconError('OUTPUT_WRITE', `cannot create the output folder (${err.message})`, { file: args.out });

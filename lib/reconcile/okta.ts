@@ -8,8 +8,10 @@ import { readImmutableId } from '../core/guid';
 import { type CloudTable, Arena, IdKind, KeyIndex, type KeySource, type OnpremTable, hashBytes, sameBytes } from '../core/tables';
 import type { ReconRow } from '../core/classify';
 import type { ByteCsvWriter } from '../io/csv-writer';
-import { readTrimmedTable } from '../io/table';
-import { OKTA_INPUT_COLUMNS } from '../okta/columns';
+import { IdreconError } from '../errors';
+import { type ColumnIndexes, resolveColumns } from '../io/columns';
+import { scanCsv } from '../io/csv-reader';
+import { OKTA_INPUT_COLUMNS, type OktaInputField } from '../okta/columns';
 
 export const OKTA_RECONCILIATION_COLUMNS = ['okta_user_id', 'okta_immutable_id', 'okta_check'] as const;
 
@@ -56,7 +58,17 @@ export class OktaView {
   /** The first row of each user name counts: later rows of the same name are other app instances. */
   static async load(file: string): Promise<OktaView> {
     const v = new OktaView(file);
-    for await (const { cell } of readTrimmedTable(file, OKTA_INPUT_COLUMNS)) v.add(cell('userName'), cell('userId'), cell('immutableId'));
+    let at: ColumnIndexes<OktaInputField> | undefined;
+    // Only the three cells reconcile needs become text; the file's other columns are never decoded.
+    await scanCsv(file, { encoding: 'auto', delimiter: 'auto' }, (r) => {
+      if (!at) {
+        at = resolveColumns(r.fields().map((f) => f.trim()), OKTA_INPUT_COLUMNS, {}, { file, line: r.line });
+        return;
+      }
+      const cell = (i: number | undefined) => (i === undefined ? '' : r.text(i).trim());
+      v.add(cell(at.userName), cell(at.userId), cell(at.immutableId));
+    });
+    if (!at) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected the Okta CSV of idrecon export okta', { file });
     v.index = new KeyIndex(v.count);
     v.keySource = v.keys();
     for (let i = 0; i < v.count; i++) {
@@ -71,9 +83,9 @@ export class OktaView {
     this.rows++;
     if (this.count === this.keyAt.length) this.grow();
     const i = this.count++;
-    const key = this.arena.put(userName);
+    // Lower-cased as the exports' join keys are (lib/core/records.ts), so the bytes compare equal.
+    const key = this.arena.put(userName.toLowerCase());
     const a = this.arena;
-    for (let j = key.at; j < key.at + key.len; j++) if (a.bytes[j] >= 0x41 && a.bytes[j] <= 0x5a) a.bytes[j] |= 0x20;
     this.keyAt[i] = key.at;
     this.keyLen[i] = key.len;
     this.keyHash[i] = hashBytes(a.bytes, key.at, key.len);
