@@ -86,7 +86,7 @@ export class OktaClient {
       const res = await fetch(url, { headers: { Authorization: authorization, Accept: 'application/json' } });
       const text = await res.text();
       this.note(kind, res.headers);
-      if (res.ok) return { body: JSON.parse(text), link: res.headers.get('link') };
+      if (res.ok) return { body: parseJson(url, text), link: res.headers.get('link') };
       return { status: res.status, text, wwwAuthenticate: res.headers.get('www-authenticate') };
     } catch (err) {
       if (isNetworkError(err)) return { network: describe(err) };
@@ -156,6 +156,15 @@ export function nextLink(link: string | null): string | undefined {
     if (m && /;\s*rel="?next"?/.test(m[2])) return m[1];
   }
   return undefined;
+}
+
+/** A proxy's sign-in page or a captive portal answers 200 too: say so rather than fail on JSON.parse. */
+function parseJson(url: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new IdreconError('OKTA_ERROR', `GET ${new URL(url).pathname} answered 200 with a body that is not JSON (${JSON.stringify(text.slice(0, 60))}); check --org-url and any proxy between here and Okta`);
+  }
 }
 
 function describe(err: Error): string {
