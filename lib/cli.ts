@@ -40,7 +40,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
       .fail((msg, err) => {
-        throw err ?? usageError(msg, COMMANDS.find((c) => c.name === argv[0]));
+        throw err ?? usageError(msg, COMMANDS.find((c) => c.name === argv[0] || c.name === argv.slice(0, 2).join(' ')));
       });
     const register = <T>(y: Argv<T>, cmd: Command<any>, name: string): Argv<T> => {
       const spec = cmd.positionals ? `${name} ${cmd.positionals}` : name;
@@ -64,7 +64,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       parser = parser.command(group, summary, (y) => {
         let sub = y.usage(`idrecon ${group} <${names.join('|')}> [options]\n\n${summary}`);
         for (const cmd of members) sub = register(sub, cmd, cmd.name.slice(group.length + 1));
-        return sub.demandCommand(1, `name what to ${group}: ${names.join(' or ')} (idrecon ${group} ${names[0]})`);
+        return sub.demandCommand(1, `<what>: expected ${names.map((n) => `'${n}'`).join(' or ')} (idrecon ${group} ${names[0]}), got nothing`);
       });
     }
     await parser.parseAsync();

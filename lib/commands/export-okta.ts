@@ -25,7 +25,7 @@ const ids = (what: string) =>
   z.preprocess((v) => (v === undefined ? [] : [v].flat().flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)), z.array(z.string().regex(/^0oa\w+$/, { error: `expected ${what} ids (0oa...)` })));
 
 const Args = z.object({
-  orgUrl: z.url({ protocol: /^https?$/, error: 'expected the org URL, e.g. https://contoso.okta.com' }).transform((u) => u.replace(/\/+$/, '')),
+  orgUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the Okta org' }).transform((u) => u.replace(/\/+$/, '')),
   appId: ids('Office 365 app').pipe(z.array(z.string()).min(1, { error: 'expected the Office 365 app id (0oa...), from the URL of the app in the Admin Console' })),
   adAppId: ids('AD app'),
   appLinks: z.boolean().default(false),
