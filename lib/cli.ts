@@ -58,13 +58,16 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       const members = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
       const names = members.map((c) => c.name.slice(group.length + 1));
       // Said before yargs would list every option of the unknown command as an unknown argument.
-      if (argv[0] === group && argv[1] !== undefined && !argv[1].startsWith('-') && !names.includes(argv[1])) {
-        throw new IdreconError('USAGE', `<what>: expected ${names.map((n) => `'${n}'`).join(' or ')} (idrecon ${group} ${names[0]}), got '${argv[1]}'`);
+      const given = argv[1] === undefined || argv[1].startsWith('-') ? undefined : argv[1];
+      const asksHelp = argv.includes('--help') || argv.includes('-h');
+      if (argv[0] === group && !(given && names.includes(given)) && !(given === undefined && asksHelp)) {
+        const expected = `expected ${names.map((n) => `'${n}'`).join(' or ')} (idrecon ${group} ${names[0]})`;
+        throw new IdreconError('USAGE', `<what>: ${expected}, got ${given === undefined ? 'nothing' : `'${given}'`}; see idrecon ${group} --help`);
       }
       parser = parser.command(group, summary, (y) => {
         let sub = y.usage(`idrecon ${group} <${names.join('|')}> [options]\n\n${summary}`);
         for (const cmd of members) sub = register(sub, cmd, cmd.name.slice(group.length + 1));
-        return sub.demandCommand(1, `<what>: expected ${names.map((n) => `'${n}'`).join(' or ')} (idrecon ${group} ${names[0]}), got nothing`);
+        return sub;
       });
     }
     await parser.parseAsync();

@@ -16,7 +16,7 @@ test.each([
   [[...RECONCILE, '--frobnicate'], '--frobnicate: expected an option of this command, got an unknown one; see idrecon reconcile --help'],
   [['tenant', 'serve', '--users', 'fixtures/cloud-users.csv', '--port', 'eighty'], "--port: expected a port number, got 'eighty'"],
   [['tenant'], "<what>: expected 'serve' (idrecon tenant serve), got nothing; see idrecon tenant --help"],
-  [['export'], "<what>: expected 'cloud' (idrecon export cloud), got nothing; see idrecon export --help"],
+  [['export'], "<what>: expected 'cloud' or 'okta' (idrecon export cloud), got nothing; see idrecon export --help"],
   [['convert', '--hex-order', 'little', 'x'], "--hex-order: expected display or raw, got 'little'"],
 ])('%j', async (args, message) => {
   expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `idrecon: ${message}\n` });
