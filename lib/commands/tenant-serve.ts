@@ -5,6 +5,7 @@ import { IdreconError } from '../errors';
 import { startTenant } from '../tenant/server';
 import { type TenantState, loadDomains, loadUsers } from '../tenant/state';
 import { WRITE_BUDGET } from '../tenant/throttle';
+import { IDRECON_PERMISSIONS } from '../tenant/token';
 import type { Command } from '../options';
 
 const USAGE = `Serves a local, Graph v1.0-compatible tenant on 127.0.0.1, seeded from a cloud export, to
@@ -16,7 +17,9 @@ Usage:
 Graph is at URL/v1.0 (users, users/{id|upn}, domains, $batch) and the token endpoint at
 URL/{tenant-id}/oauth2/v2.0/token. Callers authenticate as the app --client-id with the secret
 in the environment variable --client-secret-env names, or with a certificate assertion signed
-by the key of --certificate (a PEM certificate). Graph's rules, throttling (429 with Retry-After)
+by the key of --certificate (a PEM certificate); the app holds the application permissions
+--permissions names (default: what idrecon needs). With --tls-cert and --tls-key it serves
+HTTPS, and the OpenID discovery documents Microsoft's libraries ask for. Graph's rules, throttling (429 with Retry-After)
 and, on request, faults (503, 504, dropped connections, latency) are applied; --save keeps a
 cloud CSV of the current state. Runs until interrupted. See docs/tenant.md.`;
 
@@ -33,6 +36,12 @@ const Args = z.object({
   clientId: z.string().min(1).default('00000000-0000-4000-8000-0000000a9901'),
   clientSecretEnv: z.string().default('IDRECON_CLIENT_SECRET'),
   certificate: z.string().optional(),
+  permissions: z
+    .string()
+    .default(IDRECON_PERMISSIONS.join(','))
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
   save: z.string().optional(),
   writeBudget: count(WRITE_BUDGET.limit),
   writeWindow: z.coerce.number({ error: 'expected a whole number of seconds' }).int().min(1, { error: 'expected 1 or more' }).default(WRITE_BUDGET.windowMs / 1000),
@@ -58,6 +67,9 @@ export const tenantCommand: Command<Args> = {
     'client-id': { type: 'string', describe: 'the one app allowed to sign in' },
     'client-secret-env': { type: 'string', describe: "environment variable holding the app's secret (default IDRECON_CLIENT_SECRET)" },
     certificate: { type: 'string', describe: "the app's certificate (PEM; a file with the key too is fine), for certificate sign-in" },
+    permissions: { type: 'string', describe: `application permissions granted to the app, comma-separated (default ${IDRECON_PERMISSIONS.join(',')})` },
+    'tls-cert': { type: 'string', describe: 'PEM certificate to serve HTTPS with (with --tls-key)' },
+    'tls-key': { type: 'string', describe: 'PEM private key of --tls-cert' },
     save: { type: 'string', describe: 'cloud CSV kept up to date with the tenant (written within a second of each change)' },
     'write-budget': { type: 'number', describe: `writes per window per app before 429 (default ${WRITE_BUDGET.limit})` },
     'write-window': { type: 'number', describe: `seconds of the write window (default ${WRITE_BUDGET.windowMs / 1000})` },
@@ -75,6 +87,8 @@ export const tenantCommand: Command<Args> = {
     if (!secret && !certificate) {
       throw new IdreconError('USAGE', `no app credential to accept: set a secret in the environment variable ${args.clientSecretEnv}, or give --certificate`);
     }
+    if (!args.tlsCert !== !args.tlsKey) throw new IdreconError('USAGE', 'give --tls-cert and --tls-key together, or neither');
+    const tls = args.tlsCert && args.tlsKey ? { cert: await readPem(args.tlsCert), key: await readPem(args.tlsKey) } : undefined;
     const users = await loadUsers(args.users);
     const domains = args.domains ? await loadDomains(args.domains) : undefined;
     const saver = args.save ? new Saver(args.save, io.stderr) : undefined;
@@ -82,7 +96,8 @@ export const tenantCommand: Command<Args> = {
       users,
       domains,
       port: args.port,
-      app: { tenantId: args.tenantId, clientId: args.clientId, secret, certificate },
+      app: { tenantId: args.tenantId, clientId: args.clientId, secret, certificate, permissions: args.permissions },
+      tls,
       throttle: {
         writes: { limit: args.writeBudget, windowMs: args.writeWindow * 1000 },
         ...(args.resourceUnits ? { resourceUnits: { limit: args.resourceUnits, windowMs: 10_000 } } : {}),
@@ -99,6 +114,14 @@ export const tenantCommand: Command<Args> = {
     return 0;
   },
 };
+
+async function readPem(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new IdreconError('INPUT_NOT_FOUND', `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file });
+  }
+}
 
 async function readCertificate(file: string): Promise<X509Certificate> {
   try {

@@ -1,20 +1,34 @@
 /**
- * OData query options of GET /users, as pure functions: $top, $select, $filter and the skip
- * token, with Graph's wording when they are refused.
+ * OData query options as Graph reads them, as pure functions: the query string (decoded as an
+ * HTML form, so a raw '+' is a space), $top, $select over every property of the user resource,
+ * $filter with the operators Graph supports on users, advanced queries, and the skip token.
  */
 import { type GraphFault, fault } from './graph-error';
 import type { CloudUser } from './state';
+import { DEFAULT_USER_SELECT, USER_PROPERTIES } from './user-properties';
 
-/** Decodes a query string without turning '+' into a space: UPNs may contain '+'. */
+/** System query options; Graph v1.0 also takes them without the '$' on directory resources. */
+const SYSTEM_OPTIONS = ['$select', '$top', '$filter', '$count', '$skiptoken', '$search', '$orderby', '$expand', '$skip', '$format'];
+
+/**
+ * Decodes a query string as Graph does (application/x-www-form-urlencoded): '+' is a space and a
+ * plus sign must be sent as %2B. Option names are matched without case and with or without '$'.
+ */
 export function parseQuery(search: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const part of search.replace(/^\?/, '').split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
-    params.set(safeDecode(key), eq < 0 ? '' : safeDecode(part.slice(eq + 1)));
+    const rawKey = formDecode(eq < 0 ? part : part.slice(0, eq));
+    const lower = rawKey.toLowerCase();
+    const key = SYSTEM_OPTIONS.find((o) => o === lower || o === `$${lower}`) ?? rawKey;
+    params.set(key, eq < 0 ? '' : formDecode(part.slice(eq + 1)));
   }
   return params;
+}
+
+export function formDecode(s: string): string {
+  return safeDecode(s.replace(/\+/g, ' '));
 }
 
 /** A malformed %-escape stays as written, so it is reported as not found rather than crashing the request. */
@@ -36,46 +50,269 @@ export function parseTop(value: string | undefined): number | GraphFault {
   return fault(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${value}'. Must be between 1 and ${MAX_TOP} inclusive.`);
 }
 
-/** Properties the local tenant knows; the last two are always empty here but may be selected. */
-const PROPERTIES = ['id', 'userPrincipalName', 'displayName', 'onPremisesImmutableId', 'onPremisesSyncEnabled', 'mail', 'proxyAddresses', 'onPremisesLastSyncDateTime'];
-/** What Graph returns without $select, as far as this tenant holds it: never the on-prem properties. */
-const DEFAULT_SELECT = ['id', 'displayName', 'mail', 'userPrincipalName'];
+const PROPERTY_TYPES = new Map(USER_PROPERTIES.map(([name, type]) => [name.toLowerCase(), { name, type }]));
+
+const noSuchProperty = (name: string) => fault(400, 'Request_BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+
+/** The canonical spelling of a property of the user resource, if it is one. */
+export function userProperty(name: string): { name: string; type: string } | undefined {
+  return PROPERTY_TYPES.get(name.trim().toLowerCase());
+}
 
 export function parseSelect(value: string | undefined): string[] | GraphFault {
-  if (value === undefined || value.trim() === '') return DEFAULT_SELECT;
+  if (value === undefined || value.trim() === '') return DEFAULT_USER_SELECT;
   const chosen: string[] = [];
   for (const raw of value.split(',')) {
-    const name = PROPERTIES.find((p) => p.toLowerCase() === raw.trim().toLowerCase());
-    if (!name) return fault(400, 'Request_BadRequest', `Could not find a property named '${raw.trim()}' on type 'microsoft.graph.user'.`);
-    if (!chosen.includes(name)) chosen.push(name);
+    const property = userProperty(raw);
+    if (!property) return noSuchProperty(raw.trim());
+    if (!chosen.includes(property.name)) chosen.push(property.name);
   }
   // Graph always returns the id, selected or not.
   return chosen.includes('id') ? chosen : ['id', ...chosen];
 }
 
+/** A property's value: from the seed or a write where the tenant has one, else Graph's empty value. */
+export function valueOf(user: CloudUser, name: string): unknown {
+  if (name in user && name !== 'extra' && name !== 'directoryRoles') return (user as unknown as Record<string, unknown>)[name];
+  if (user.extra && name in user.extra) return user.extra[name];
+  return PROPERTY_TYPES.get(name.toLowerCase())?.type.startsWith('Collection(') ? [] : null;
+}
+
 export function project(user: CloudUser, select: readonly string[]): Record<string, unknown> {
-  const all: Record<string, unknown> = { ...user, proxyAddresses: [], onPremisesLastSyncDateTime: null };
-  return Object.fromEntries(select.map((p) => [p, all[p]]));
+  return Object.fromEntries(select.map((p) => [p, valueOf(user, p)]));
 }
 
-export interface Filter {
-  property: 'userPrincipalName' | 'onPremisesImmutableId' | 'id';
-  value: string;
+// ---- $filter ------------------------------------------------------------------------------
+
+type Literal = string | boolean | null;
+export type Filter =
+  | { kind: 'and' | 'or'; left: Filter; right: Filter }
+  | { kind: 'not'; expr: Filter }
+  | { kind: 'cmp'; op: 'eq' | 'ne' | 'ge' | 'le'; property: string; value: Literal }
+  | { kind: 'in'; property: string; values: Literal[] }
+  | { kind: 'fn'; fn: 'startswith' | 'endswith'; property: string; value: string };
+
+/**
+ * What each filterable user property supports, from the user resource page ("Supports $filter
+ * (...)") and the advanced query page: `basic` works as is; `advanced` needs ConsistencyLevel:
+ * eventual and $count=true. A property not listed here is refused in a filter.
+ */
+const FILTERABLE: Record<string, { basic: string[]; advanced: string[] }> = {
+  id: { basic: ['eq', 'in'], advanced: ['ne', 'not'] },
+  userPrincipalName: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
+  mail: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
+  displayName: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
+  givenName: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
+  surname: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
+  accountEnabled: { basic: ['eq'], advanced: ['ne', 'not', 'in'] },
+  onPremisesSyncEnabled: { basic: ['eq', 'in'], advanced: ['ne', 'not', 'null'] },
+  // Graph serves filters on the anchor from the advanced index only.
+  onPremisesImmutableId: { basic: [], advanced: ['eq', 'ne', 'not', 'ge', 'le', 'in', 'null'] },
+};
+
+const unsupported = (message = 'Unsupported Query.') => fault(400, 'Request_UnsupportedQuery', message);
+const needsAdvanced = (op: string) =>
+  fault(
+    400,
+    'Request_UnsupportedQuery',
+    `Operator '${op}' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
+  );
+
+type Token = { t: 'str'; v: string } | { t: 'word'; v: string } | { t: 'punct'; v: string };
+
+function tokenize(text: string): Token[] | GraphFault {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (/\s/.test(c)) i++;
+    else if (c === "'") {
+      let v = '';
+      for (i++; ; i++) {
+        if (i >= text.length) return unsupported();
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            v += "'";
+            i++;
+          } else break;
+        } else v += text[i];
+      }
+      i++;
+      tokens.push({ t: 'str', v });
+    } else if ('(),:'.includes(c)) {
+      tokens.push({ t: 'punct', v: c });
+      i++;
+    } else {
+      const m = /^[^\s(),':]+/.exec(text.slice(i))!;
+      tokens.push({ t: 'word', v: m[0] });
+      i += m[0].length;
+    }
+  }
+  return tokens;
 }
 
-/** `property eq 'value'` with '' for a quote inside the value: the only filters idrecon sends. */
-export function parseFilter(value: string): Filter | GraphFault {
-  const m = /^\s*(userPrincipalName|onPremisesImmutableId|id)\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(value);
-  if (!m) return fault(400, 'Request_UnsupportedQuery', 'Unsupported Query.');
-  const property = (['userPrincipalName', 'onPremisesImmutableId', 'id'] as const).find((p) => p.toLowerCase() === m[1].toLowerCase())!;
-  return { property, value: m[2].replace(/''/g, "'") };
+class Parser {
+  private i = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  private peekWord(): string | undefined {
+    const t = this.tokens[this.i];
+    return t?.t === 'word' ? t.v.toLowerCase() : undefined;
+  }
+
+  private expect(v: string): void {
+    const t = this.tokens[this.i++];
+    if (!t || t.t !== 'punct' || t.v !== v) throw unsupported();
+  }
+
+  parse(): Filter {
+    const f = this.or();
+    if (this.i !== this.tokens.length) throw unsupported();
+    return f;
+  }
+
+  private or(): Filter {
+    let left = this.and();
+    while (this.peekWord() === 'or') {
+      this.i++;
+      left = { kind: 'or', left, right: this.and() };
+    }
+    return left;
+  }
+
+  private and(): Filter {
+    let left = this.unary();
+    while (this.peekWord() === 'and') {
+      this.i++;
+      left = { kind: 'and', left, right: this.unary() };
+    }
+    return left;
+  }
+
+  private unary(): Filter {
+    if (this.peekWord() === 'not') {
+      this.i++;
+      return { kind: 'not', expr: this.unary() };
+    }
+    const t = this.tokens[this.i];
+    if (t?.t === 'punct' && t.v === '(') {
+      this.i++;
+      const inner = this.or();
+      this.expect(')');
+      return inner;
+    }
+    return this.comparison();
+  }
+
+  private property(): string {
+    const t = this.tokens[this.i++];
+    if (!t || t.t !== 'word') throw unsupported();
+    const p = userProperty(t.v);
+    if (!p) throw noSuchProperty(t.v);
+    return p.name;
+  }
+
+  private literal(): Literal {
+    const t = this.tokens[this.i++];
+    if (t?.t === 'str') return t.v;
+    if (t?.t === 'word') {
+      const w = t.v.toLowerCase();
+      if (w === 'true' || w === 'false') return w === 'true';
+      if (w === 'null') return null;
+    }
+    throw unsupported();
+  }
+
+  private comparison(): Filter {
+    const fn = this.peekWord();
+    if ((fn === 'startswith' || fn === 'endswith') && this.tokens[this.i + 1]?.v === '(') {
+      this.i += 2;
+      const property = this.property();
+      this.expect(',');
+      const value = this.literal();
+      this.expect(')');
+      if (typeof value !== 'string') throw unsupported();
+      return { kind: 'fn', fn, property, value };
+    }
+    const property = this.property();
+    const op = this.peekWord();
+    this.i++;
+    if (op === 'in') {
+      this.expect('(');
+      const values = [this.literal()];
+      while (this.tokens[this.i]?.v === ',') {
+        this.i++;
+        values.push(this.literal());
+      }
+      this.expect(')');
+      return { kind: 'in', property, values };
+    }
+    if (op === 'eq' || op === 'ne' || op === 'ge' || op === 'le') return { kind: 'cmp', op, property, value: this.literal() };
+    throw unsupported();
+  }
 }
 
-export function matches(user: CloudUser, filter: Filter): boolean {
-  const actual = user[filter.property];
-  if (actual === null) return false;
-  // UPN and id compare without case in Graph; ImmutableIDs are base64, where case matters.
-  return filter.property === 'onPremisesImmutableId' ? actual === filter.value : actual.toLowerCase() === filter.value.toLowerCase();
+export function parseFilter(text: string): Filter | GraphFault {
+  const tokens = tokenize(text);
+  if (isFault(tokens)) return tokens;
+  try {
+    return new Parser(tokens).parse();
+  } catch (err) {
+    if (isFault(err)) return err;
+    throw err;
+  }
+}
+
+/** Why this filter needs the advanced query parameters, or that Graph refuses it outright. */
+export function checkFilter(f: Filter, advanced: boolean, negated = false): GraphFault | undefined {
+  if ('left' in f) return checkFilter(f.left, advanced, negated) ?? checkFilter(f.right, advanced, negated);
+  if (f.kind === 'not') return (advanced ? undefined : needsAdvanced('not')) ?? checkFilter(f.expr, advanced, true);
+  const rules = FILTERABLE[f.property];
+  const refused = unsupported(`Unsupported or invalid query filter clause specified for property '${f.property}' of resource 'User'.`);
+  if (!rules) return refused;
+  const op = f.kind === 'fn' ? f.fn : f.kind === 'in' ? 'in' : f.value === null ? 'null' : f.op;
+  const opName = f.kind === 'fn' ? (f.fn === 'startswith' ? 'startsWith' : 'endsWith') : f.kind === 'in' ? 'in' : f.op;
+  if (f.kind === 'cmp' && f.op === 'ne' && !advanced) return needsAdvanced('ne');
+  if (rules.basic.includes(op) && !negated) return undefined;
+  if (rules.advanced.includes(op) || (negated && rules.basic.includes(op))) return advanced ? undefined : needsAdvanced(opName);
+  return refused;
+}
+
+/** Directory strings compare without case, except the anchor, which is base64 where case matters. */
+function same(property: string, actual: unknown, expected: Literal): boolean {
+  if (actual === null || actual === undefined) return expected === null;
+  if (typeof actual === 'string' && typeof expected === 'string') {
+    return property === 'onPremisesImmutableId' ? actual === expected : actual.toLowerCase() === expected.toLowerCase();
+  }
+  return actual === expected;
+}
+
+export function matches(user: CloudUser, f: Filter): boolean {
+  switch (f.kind) {
+    case 'and':
+      return matches(user, f.left) && matches(user, f.right);
+    case 'or':
+      return matches(user, f.left) || matches(user, f.right);
+    case 'not':
+      return !matches(user, f.expr);
+    case 'in':
+      return f.values.some((v) => same(f.property, valueOf(user, f.property), v));
+    case 'fn': {
+      const actual = valueOf(user, f.property);
+      if (typeof actual !== 'string') return false;
+      const a = actual.toLowerCase();
+      const v = f.value.toLowerCase();
+      return f.fn === 'startswith' ? a.startsWith(v) : a.endsWith(v);
+    }
+    case 'cmp': {
+      const actual = valueOf(user, f.property);
+      if (f.op === 'eq') return same(f.property, actual, f.value);
+      if (f.op === 'ne') return !same(f.property, actual, f.value);
+      if (typeof actual !== 'string' || typeof f.value !== 'string') return false;
+      const cmp = actual.toLowerCase().localeCompare(f.value.toLowerCase());
+      return f.op === 'ge' ? cmp >= 0 : cmp <= 0;
+    }
+  }
 }
 
 /** An opaque token: the offset of the next page, which stays valid because users are never reordered. */

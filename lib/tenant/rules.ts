@@ -4,7 +4,8 @@
  * (unconfirmed) in docs/tenant.md are our wording where Microsoft's is not documented.
  */
 import { type GraphFault, fault } from './graph-error';
-import { type CloudUser, type Domain, upnDomain } from './state';
+import { type CloudUser, type Domain, activeRoles, upnDomain } from './state';
+import { userProperty } from './query';
 
 export interface DirectoryView {
   findByUpn(upn: string): CloudUser | undefined;
@@ -15,6 +16,23 @@ export interface DirectoryView {
 export type UserChange = Partial<Omit<CloudUser, 'id'>>;
 
 const WRITABLE = ['userPrincipalName', 'displayName', 'onPremisesImmutableId', 'mail'] as const;
+
+/** Properties of the user resource that its page calls read-only (or that have their own API). */
+const READ_ONLY = new Set([
+  'id', 'deletedDateTime', 'assignedLicenses', 'assignedPlans', 'authorizationInfo', 'createdDateTime', 'creationType',
+  'externalUserState', 'externalUserStateChangeDateTime', 'identityParentId', 'isManagementRestricted', 'lastPasswordChangeDateTime',
+  'legalAgeGroupClassification', 'licenseAssignmentStates', 'mailboxSettings', 'onPremisesDistinguishedName', 'onPremisesDomainName',
+  'onPremisesLastSyncDateTime', 'onPremisesProvisioningErrors', 'onPremisesSamAccountName', 'onPremisesSecurityIdentifier',
+  'onPremisesSyncEnabled', 'onPremisesUserPrincipalName', 'print', 'provisionedPlans', 'proxyAddresses', 'securityIdentifier',
+  'serviceProvisioningErrors', 'signInActivity', 'signInSessionsValidFromDateTime',
+]);
+
+/**
+ * Sensitive attributes (user resource page, "Who can update sensitive attributes"): on a user who
+ * holds an administrator role, an app with User.ReadWrite.All alone may not change them.
+ */
+export const SENSITIVE = ['userPrincipalName', 'onPremisesImmutableId'] as const;
+export const DENIED_MESSAGE = 'Insufficient privileges to complete the operation.';
 
 export const SYNCED_MESSAGE =
   'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.';
@@ -34,14 +52,29 @@ export function checkPatch(dir: DirectoryView, user: CloudUser, body: unknown): 
     return fault(400, 'BadRequest', 'Empty Payload. JSON content expected.');
   }
   const change: UserChange = {};
+  const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
+    if (key === '@odata.type') {
+      // Clients (the Kiota SDK among them) name the type; any other type is not a user.
+      if (value !== '#microsoft.graph.user' && value !== 'microsoft.graph.user') return fault(400, 'BadRequest', `A type named '${String(value)}' could not be resolved by the model.`);
+      continue;
+    }
     const property = WRITABLE.find((p) => p === key);
-    if (!property) return fault(400, 'Request_BadRequest', `Property '${key}' is read-only or does not exist on type 'microsoft.graph.user'.`);
-    const nullable = property === 'onPremisesImmutableId' || property === 'mail';
-    if (!(typeof value === 'string' || (nullable && value === null))) return invalidValue(property);
-    Object.assign(change, { [property]: value });
+    if (property) {
+      const nullable = property === 'onPremisesImmutableId' || property === 'mail';
+      if (!(typeof value === 'string' || (nullable && value === null))) return invalidValue(property);
+      Object.assign(change, { [property]: value });
+      continue;
+    }
+    const known = userProperty(key);
+    if (!known || known.name !== key || READ_ONLY.has(key)) return fault(400, 'Request_BadRequest', `Property '${key}' is read-only or does not exist on type 'microsoft.graph.user'.`);
+    if (!fitsType(known.type, value)) return invalidValue(key);
+    extra[key] = value;
   }
+  if (Object.keys(extra).length > 0) change.extra = extra;
   if (Object.keys(change).length === 0) return change;
+  // Authorization comes before validation: a 403 for an administrator, whatever else is wrong.
+  if (SENSITIVE.some((p) => p in change) && activeRoles(user).length > 0) return fault(403, 'Authorization_RequestDenied', DENIED_MESSAGE);
   // Directory synchronization owns synced users: Graph refuses any write, not only the anchor.
   if (user.onPremisesSyncEnabled === true) return fault(400, 'Request_BadRequest', SYNCED_MESSAGE);
 
@@ -90,4 +123,15 @@ function checkImmutableId(dir: DirectoryView, user: CloudUser, immutableId: stri
     return fault(400, 'Request_BadRequest', FEDERATED_MESSAGE);
   }
   return undefined;
+}
+
+/** The JSON shapes of the user resource's types: scalars by name, collections as arrays, complex types as objects. */
+function fitsType(type: string, value: unknown): boolean {
+  if (value === null) return true;
+  if (type.startsWith('Collection(')) return Array.isArray(value);
+  if (type === 'String') return typeof value === 'string';
+  if (type === 'Boolean') return typeof value === 'boolean';
+  if (type === 'Int32') return Number.isInteger(value);
+  if (type === 'DateTimeOffset') return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  return typeof value === 'object' && !Array.isArray(value);
 }

@@ -16,6 +16,14 @@ export interface CloudUser {
   /** true synced, false was synced, null never synced (Graph's meaning). */
   onPremisesSyncEnabled: boolean | null;
   mail: string | null;
+  /**
+   * Directory roles from the seed's optional `directoryRoles` column (`;`-separated display
+   * names, an eligible one followed by ` (eligible)`): the tenant reads the active ones to refuse
+   * what Graph refuses on administrators.
+   */
+  directoryRoles?: string[];
+  /** Other properties of Graph's user resource, as a PATCH wrote them. */
+  extra?: Record<string, unknown>;
 }
 
 export interface Domain {
@@ -100,7 +108,9 @@ export class TenantState {
       if (user.onPremisesImmutableId !== null) deleteIfOwn(this.byImmutableId, user.onPremisesImmutableId, user);
       if (change.onPremisesImmutableId !== null) this.byImmutableId.set(change.onPremisesImmutableId, user);
     }
-    Object.assign(user, change);
+    const { extra, ...known } = change;
+    Object.assign(user, known);
+    if (extra) user.extra = { ...user.extra, ...extra };
   }
 
   /** DELETE /users/{id}: the user is gone from every lookup and listing. */
@@ -140,7 +150,7 @@ async function writeCsv(file: string, header: readonly string[], rows: string[][
   }
 }
 
-type UserField = (typeof CLOUD_CSV_COLUMNS)[number];
+type UserField = (typeof CLOUD_CSV_COLUMNS)[number] | 'directoryRoles';
 type DomainField = (typeof DOMAIN_CSV_COLUMNS)[number];
 
 const spec = <F extends string>(field: F, aliases: string[], required: boolean): ColumnSpec<F> => ({
@@ -158,6 +168,7 @@ const USER_SPECS = [
   spec<UserField>('onPremisesImmutableId', ['onPremisesImmutableId', 'ImmutableId'], false),
   spec<UserField>('onPremisesSyncEnabled', ['onPremisesSyncEnabled', 'DirSyncEnabled'], false),
   spec<UserField>('mail', ['mail'], false),
+  spec<UserField>('directoryRoles', ['directoryRoles'], false),
 ];
 
 const DOMAIN_SPECS = [
@@ -184,9 +195,20 @@ export async function loadUsers(file: string): Promise<CloudUser[]> {
       onPremisesImmutableId: cell('onPremisesImmutableId') || null,
       onPremisesSyncEnabled: parseBool(cell('onPremisesSyncEnabled'), { file, line, column: 'onPremisesSyncEnabled' }, null),
       mail: cell('mail') || null,
+      ...rolesOf(cell('directoryRoles')),
     });
   }
   return users;
+}
+
+function rolesOf(cell: string): { directoryRoles?: string[] } {
+  const roles = cell.split(';').map((r) => r.trim()).filter(Boolean);
+  return roles.length > 0 ? { directoryRoles: roles } : {};
+}
+
+/** Roles the user holds now: eligible ones (PIM, not activated) do not count. */
+export function activeRoles(user: CloudUser): string[] {
+  return (user.directoryRoles ?? []).filter((r) => !/\(eligible\)$/i.test(r));
 }
 
 export async function loadDomains(file: string): Promise<Domain[]> {

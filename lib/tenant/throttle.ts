@@ -1,7 +1,10 @@
 /**
- * Graph's identity throttling, per client (the app id in the token): fixed windows of a budget.
- * A request over budget gets 429 with the seconds until the window ends, fractional as Graph
- * sends them (Retry-After: 2.128), and x-ms-throttle-information naming the limit.
+ * Graph's identity and access throttling, per app and tenant, as its service limits page
+ * describes it (https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits):
+ * token buckets of resource units and of writes that refill continuously, request costs from the
+ * page's table, and every request counted, including those sent while throttled. A 429 carries
+ * the seconds until the request would fit, fractional as Graph sends them (Retry-After: 2.128),
+ * x-ms-throttle-scope and x-ms-throttle-information; every answer carries x-ms-resource-unit.
  */
 import { type GraphFault, fault } from './graph-error';
 
@@ -17,7 +20,7 @@ export interface ThrottleOptions {
   resourceUnits: Budget;
 }
 
-/** Graph's per-app resource unit budget for a tenant of this many users. */
+/** Graph's per-app resource unit budget for a tenant of this many users (S < 50, M 50-500, L > 500). */
 export function resourceUnitsFor(userCount: number): Budget {
   const limit = userCount < 50 ? 3_500 : userCount <= 500 ? 5_000 : 8_000;
   return { limit, windowMs: 10_000 };
@@ -25,21 +28,31 @@ export function resourceUnitsFor(userCount: number): Budget {
 
 export const WRITE_BUDGET: Budget = { limit: 3_000, windowMs: 150_000 };
 
-class WindowCounter {
-  private readonly windows = new Map<string, { start: number; used: number }>();
+/** A bucket of `limit` that refills at limit per window; what a refused request costs is taken too, so the bucket can go into debt (at most one budget deep). */
+class Bucket {
+  private readonly levels = new Map<string, { level: number; at: number }>();
 
   constructor(private readonly budget: Budget) {}
 
-  /** undefined when the cost fits, else the milliseconds until the client's window ends. */
+  private rate(): number {
+    return this.budget.limit / this.budget.windowMs;
+  }
+
+  /** Takes `cost`; undefined when it fitted, else the milliseconds until a request of this cost would. */
   take(client: string, cost: number, now: number): number | undefined {
-    let w = this.windows.get(client);
-    if (!w || now >= w.start + this.budget.windowMs) {
-      w = { start: now, used: 0 };
-      this.windows.set(client, w);
-    }
-    if (w.used + cost > this.budget.limit) return w.start + this.budget.windowMs - now;
-    w.used += cost;
-    return undefined;
+    const b = this.levels.get(client) ?? { level: this.budget.limit, at: now };
+    b.level = Math.min(this.budget.limit, b.level + Math.max(0, now - b.at) * this.rate());
+    b.at = now;
+    const fits = b.level >= cost;
+    b.level = Math.max(-this.budget.limit, b.level - cost);
+    this.levels.set(client, b);
+    return fits ? undefined : (cost - b.level) / this.rate();
+  }
+
+  /** The share of the budget in use, 0..2. */
+  used(client: string): number {
+    const b = this.levels.get(client);
+    return b ? (this.budget.limit - b.level) / this.budget.limit : 0;
   }
 }
 
@@ -48,33 +61,59 @@ export interface Cost {
   writes: number;
 }
 
+export interface Charge {
+  fault?: GraphFault;
+  /** x-ms-resource-unit, and x-ms-throttle-limit-percentage above 0.8 of the budget. */
+  headers: Record<string, string>;
+}
+
 export class Throttle {
-  private readonly units: WindowCounter;
-  private readonly writes: WindowCounter;
+  private readonly units: Bucket;
+  private readonly writes: Bucket;
 
-  constructor(options: ThrottleOptions) {
-    this.units = new WindowCounter(options.resourceUnits);
-    this.writes = new WindowCounter(options.writes);
+  constructor(
+    options: ThrottleOptions,
+    private readonly tenantId: string,
+  ) {
+    this.units = new Bucket(options.resourceUnits);
+    this.writes = new Bucket(options.writes);
   }
 
-  charge(client: string, cost: Cost, now: number): GraphFault | undefined {
+  charge(client: string, cost: Cost, now: number): Charge {
+    const headers: Record<string, string> = { 'x-ms-resource-unit': String(cost.units) };
     const writeWait = cost.writes > 0 ? this.writes.take(client, cost.writes, now) : undefined;
-    if (writeWait !== undefined) return tooMany(writeWait, 'WriteLimitExceeded');
     const unitWait = this.units.take(client, cost.units, now);
-    if (unitWait !== undefined) return tooMany(unitWait, 'ResourceUnitLimitExceeded');
-    return undefined;
+    const used = Math.max(this.units.used(client), cost.writes > 0 ? this.writes.used(client) : 0);
+    if (used > 0.8) headers['x-ms-throttle-limit-percentage'] = Math.min(used, 1.8).toFixed(1);
+    if (writeWait !== undefined) return { headers, fault: this.tooMany(writeWait, 'Write', 'WriteLimitExceeded', client, headers) };
+    if (unitWait !== undefined) return { headers, fault: this.tooMany(unitWait, 'ReadWrite', 'ResourceUnitLimitExceeded', client, headers) };
+    return { headers };
+  }
+
+  private tooMany(waitMs: number, limit: string, reason: string, client: string, headers: Record<string, string>): GraphFault {
+    return {
+      ...fault(429, 'TooManyRequests', 'Too many requests.'),
+      headers: {
+        ...headers,
+        'Retry-After': (Math.max(Math.ceil(waitMs), 1) / 1000).toFixed(3).replace(/\.?0+$/, ''),
+        'x-ms-throttle-scope': `Tenant_Application/${limit}/${client}/${this.tenantId}`,
+        'x-ms-throttle-information': reason,
+      },
+    };
   }
 }
 
-function tooMany(waitMs: number, reason: string): GraphFault {
-  return {
-    ...fault(429, 'TooManyRequests', 'Too many requests.'),
-    headers: { 'Retry-After': (Math.max(waitMs, 1) / 1000).toFixed(3).replace(/\.?0+$/, ''), 'x-ms-throttle-information': reason },
-  };
+export interface CostQuery {
+  select: boolean;
+  expand: boolean;
+  top: number | undefined;
 }
 
-/** What Graph charges: GET users 2 units (1 with $select), a write 1 unit plus 1 write. */
-export function costOf(method: string, hasSelect: boolean): Cost {
-  if (method === 'GET') return { units: hasSelect ? 1 : 2, writes: 0 };
-  return { units: 1, writes: 1 };
+/**
+ * The table's price of a request: GET users costs 2 and any other identity path 1; a write costs
+ * 1 unit and 1 write; $select takes 1 off, $expand adds 1, $top under 20 takes 1 off; never below 1.
+ */
+export function costOf(method: string, base: number, q: CostQuery): Cost {
+  const units = Math.max(1, base - (q.select ? 1 : 0) + (q.expand ? 1 : 0) - (q.top !== undefined && q.top < 20 ? 1 : 0));
+  return { units, writes: method === 'GET' ? 0 : 1 };
 }

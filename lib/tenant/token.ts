@@ -1,12 +1,19 @@
 /**
  * The tenant's token endpoint and the check Graph makes on every call. Client credentials with a
  * secret, or with a certificate assertion (a JWT signed by the app's private key, verified here
- * against the registered certificate, as Entra ID does). Access tokens are HMAC-signed by a key
- * that lives only as long as the server, so a token from another run is as wrong as a forged one.
+ * against the registered certificate, as Entra ID does). Access tokens are JWTs with the claims
+ * Graph checks (aud, iss, tid, appid, roles: https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference),
+ * RS256-signed by a key that lives only as long as the server and published at the tenant's
+ * jwks_uri, so a token from another run is as wrong as a forged one. The OpenID discovery and
+ * instance discovery documents the Microsoft libraries ask for are served here too.
  */
-import { type X509Certificate, constants, createHash, createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
+import { type KeyObject, type X509Certificate, constants, createHash, generateKeyPairSync, randomUUID, sign, timingSafeEqual, verify } from 'node:crypto';
 import { GRAPH_SCOPE } from '../graph/auth';
 import { type GraphFault, fault } from './graph-error';
+import type { Caller } from './graph-api';
+
+/** Graph's resource: its URL and its app id, either may be a token's audience. */
+const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 
 export interface AppRegistration {
   tenantId: string;
@@ -15,9 +22,14 @@ export interface AppRegistration {
   secret?: string;
   /** The app's registered certificate, if it authenticates with one. */
   certificate?: X509Certificate;
+  /** Application permissions granted (admin-consented) to the app, the tokens' `roles` claim; default what idrecon needs. */
+  permissions?: readonly string[];
 }
 
 const LIFETIME_S = 3599;
+
+/** The application permissions idrecon needs (docs/entra-app.md): what `tenant serve` grants by default. */
+export const IDRECON_PERMISSIONS = ['User.ReadWrite.All', 'Domain.Read.All'];
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface TokenAnswer {
@@ -31,12 +43,22 @@ const oauthError = (status: number, error: string, description: string): TokenAn
 });
 
 export class TokenIssuer {
-  private readonly key = randomBytes(32);
+  private readonly keys: { privateKey: KeyObject; publicKey: KeyObject };
+  private readonly kid = randomUUID();
+  /** The app's service principal, the token's oid and sub. */
+  private readonly principal = randomUUID();
 
   constructor(
     private readonly app: AppRegistration,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  }
+
+  /** Entra ID's v1 issuer, which Graph's tokens carry. */
+  get issuer(): string {
+    return `https://sts.windows.net/${this.app.tenantId}/`;
+  }
 
   /** POST /{tenant}/oauth2/v2.0/token; `endpoint` is the URL the client posted to, the audience of its assertion. */
   issue(tenant: string, form: URLSearchParams, endpoint: string): TokenAnswer {
@@ -55,7 +77,22 @@ export class TokenIssuer {
     }
     const refused = form.has('client_assertion') ? this.checkAssertion(form, endpoint) : this.checkSecret(form.get('client_secret'));
     if (refused) return refused;
-    const token = this.sign({ tid: this.app.tenantId, appid: this.app.clientId, exp: Math.floor(this.now() / 1000) + LIFETIME_S });
+    const iat = Math.floor(this.now() / 1000);
+    const token = this.sign({
+      aud: GRAPH_AUDIENCES[0],
+      iss: this.issuer,
+      iat,
+      nbf: iat,
+      exp: iat + LIFETIME_S,
+      appid: this.app.clientId,
+      appidacr: form.has('client_assertion') ? '2' : '1',
+      idtyp: 'app',
+      oid: this.principal,
+      sub: this.principal,
+      roles: [...(this.app.permissions ?? IDRECON_PERMISSIONS)],
+      tid: this.app.tenantId,
+      ver: '1.0',
+    });
     return { status: 200, body: { token_type: 'Bearer', expires_in: LIFETIME_S, ext_expires_in: LIFETIME_S, access_token: token } };
   }
 
@@ -98,22 +135,70 @@ export class TokenIssuer {
   }
 
   private sign(claims: Record<string, unknown>): string {
+    const head = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: this.kid })).toString('base64url');
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    return `${payload}.${createHmac('sha256', this.key).update(payload).digest('base64url')}`;
+    return `${head}.${payload}.${sign('sha256', Buffer.from(`${head}.${payload}`), this.keys.privateKey).toString('base64url')}`;
   }
 
-  /** The app id the bearer token was issued to, or Graph's 401. */
-  check(authorization: string | undefined): string | GraphFault {
+  /** The caller the bearer token was issued to, or Graph's 401. */
+  check(authorization: string | undefined): Caller | GraphFault {
     const invalid = (message: string) => fault(401, 'InvalidAuthenticationToken', message);
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!m) return invalid('Access token is empty.');
-    const [payload, mac] = m[1].split('.');
-    const expected = payload ? createHmac('sha256', this.key).update(payload).digest('base64url') : '';
-    if (!payload || !mac || !sameBytes(mac, expected)) return invalid('Access token validation failure. Invalid audience.');
-    const claims = parseJson(payload);
-    if (!claims || claims.tid !== this.app.tenantId) return invalid('Access token validation failure. Invalid audience.');
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now()) return invalid('Lifetime validation failed, the token is expired.');
-    return String(claims.appid);
+    const parts = m[1].split('.');
+    if (parts.length !== 3) return invalid('IDX14100: JWT is not well formed, there are no dots (.).');
+    const header = parseJson(parts[0]);
+    const claims = parseJson(parts[1]);
+    const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
+    if (!header || !claims || header.alg !== 'RS256' || header.kid !== this.kid || !verify('sha256', signed, this.keys.publicKey, Buffer.from(parts[2], 'base64url'))) {
+      return invalid('Access token validation failure.');
+    }
+    if (!GRAPH_AUDIENCES.includes(claims.aud) || claims.iss !== this.issuer || claims.tid !== this.app.tenantId) {
+      return invalid('Access token validation failure. Invalid audience.');
+    }
+    const nowS = this.now() / 1000;
+    if (typeof claims.exp !== 'number' || claims.exp <= nowS || (typeof claims.nbf === 'number' && claims.nbf > nowS + 300)) {
+      return invalid('Lifetime validation failed, the token is expired.');
+    }
+    return { appId: String(claims.appid), roles: Array.isArray(claims.roles) ? claims.roles.map(String) : [] };
+  }
+
+  /** GET {tenant}/discovery/v2.0/keys: the public key tokens are signed with. */
+  jwks(): Record<string, unknown> {
+    const jwk = this.keys.publicKey.export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.kid, n: jwk.n, e: jwk.e }] };
+  }
+
+  /** GET {tenant}/v2.0/.well-known/openid-configuration, as Entra ID publishes it for a tenant. */
+  openidConfiguration(origin: string): Record<string, unknown> {
+    const base = `${origin}/${this.app.tenantId}`;
+    return {
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      issuer: `${base}/v2.0`,
+      request_uri_parameter_supported: false,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      tenant_region_scope: null,
+      cloud_instance_name: new URL(origin).host,
+    };
+  }
+
+  /** GET common/discovery/instance: this host is its own cloud, with no other aliases. */
+  instanceDiscovery(origin: string): Record<string, unknown> {
+    const host = new URL(origin).host;
+    return {
+      tenant_discovery_endpoint: `${origin}/${this.app.tenantId}/v2.0/.well-known/openid-configuration`,
+      'api-version': '1.1',
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    };
   }
 }
 
