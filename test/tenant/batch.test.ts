@@ -1,5 +1,5 @@
 import type { LocalTenant } from '../../lib/tenant/server';
-import { client, fastClock, graphError, seededUsers, serve } from './harness';
+import { CLIENT_ID, TENANT_ID, client, fastClock, graphError, seededUsers, serve } from './harness';
 
 const userId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
@@ -21,7 +21,7 @@ describe('POST /$batch', () => {
       ],
     });
     const byId = Object.fromEntries(result.responses.map((r: { id: string }) => [r.id, r]));
-    expect(byId['1']).toEqual({ id: '1', status: 204, headers: {} });
+    expect(byId['1']).toEqual({ id: '1', status: 204, headers: { 'x-ms-resource-unit': '1' } });
     expect(byId['2']).toMatchObject({ status: 200, headers: { 'Content-Type': 'application/json' }, body: { id: userId(1), onPremisesImmutableId: 'MXiqdGCsbEy88DxCsxC66g==' } });
     expect(byId['3']).toMatchObject({ status: 400, body: { error: { code: 'Request_BadRequest' } } });
     expect(byId['4']).toMatchObject({ status: 404, body: { error: { code: 'Request_ResourceNotFound' } } });
@@ -60,11 +60,27 @@ describe('POST /$batch', () => {
     const clock = fastClock();
     tenant = await serve({ users: seededUsers(30), throttle: { writes: { limit: 3, windowMs: 150_000 } } }, clock);
     const graph = await client(tenant, clock);
-    const requests = [1, 2, 3, 4, 5].map((i) => ({ id: String(i), method: 'PATCH', url: `/users/${userId(i)}`, body: { displayName: `Renamed ${i}` } }));
+    const requests = [1, 2, 3, 4, 5].map((i) => ({
+      id: String(i),
+      method: 'PATCH',
+      url: `/users/${userId(i)}`,
+      body: { displayName: `Renamed ${i}` },
+      headers: { 'Content-Type': 'application/json' },
+    }));
     const result = await graph.api('/$batch').post({ requests });
-    const statuses = result.responses.map((r: { status: number }) => r.status);
-    expect(statuses).toEqual([204, 204, 204, 429, 429]);
-    expect(result.responses[3].headers).toEqual({ 'Retry-After': '150', 'x-ms-throttle-information': 'WriteLimitExceeded', 'Content-Type': 'application/json' });
+    const byId = Object.fromEntries(result.responses.map((r: { id: string }) => [r.id, r]));
+    expect([1, 2, 3, 4, 5].map((i) => byId[i].status)).toEqual([204, 204, 204, 429, 429]);
+    // The bucket refills at 3 per 150 s; the refused fourth write still counted, so the fifth waits longer.
+    const throttled = (retryAfter: string, percentage: string) => ({
+      'Retry-After': retryAfter,
+      'x-ms-resource-unit': '1',
+      'x-ms-throttle-limit-percentage': percentage,
+      'x-ms-throttle-scope': `Tenant_Application/Write/${CLIENT_ID}/${TENANT_ID}`,
+      'x-ms-throttle-information': 'WriteLimitExceeded',
+      'Content-Type': 'application/json',
+    });
+    expect(byId['4'].headers).toEqual(throttled('100', '1.3'));
+    expect(byId['5'].headers).toEqual(throttled('150', '1.7'));
     expect(clock.slept).toEqual([]);
   });
 });
