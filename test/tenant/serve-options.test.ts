@@ -23,6 +23,19 @@ describe('idrecon tenant serve refuses to start', () => {
     expect(result).toMatchObject({ code: 2, stderr: `idrecon: ${message}\n` });
   });
 
+  it('wants --tls-cert and --tls-key together, and says which file it cannot read', async () => {
+    const dir = tempDir();
+    const seed = csvFile(dir, 'seed.csv', ...SEED);
+    expect(await runCli(['tenant', 'serve', '--users', seed, '--tls-cert', 'cert.pem'], { IDRECON_CLIENT_SECRET: SECRET })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'idrecon: give --tls-cert and --tls-key together, or neither\n',
+    });
+    const missing = `${dir}/nope.pem`;
+    const result = await runCli(['tenant', 'serve', '--users', seed, '--tls-cert', missing, '--tls-key', missing], { IDRECON_CLIENT_SECRET: SECRET });
+    expect(result).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read the file (ENOENT)') });
+  });
+
   it('says so when the port is taken', async () => {
     const dir = tempDir();
     const busy = await serve({ users: [] });
