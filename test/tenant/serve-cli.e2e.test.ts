@@ -4,14 +4,29 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { msalTokens } from '../../lib/graph/auth';
 import { createGraphClient } from '../../lib/graph/client';
 import { exportCloud } from '../../lib/graph/export';
+import { request } from 'node:https';
 import { CLIENT_ID, SECRET, TENANT_ID, csvFile, fastClock, readText, tempDir, written } from './harness';
+import { makeTls } from './tls';
+
+/** One https request trusting the test CA only; the answer's status and parsed body. */
+function https(url: string, ca: Buffer, method: string, headers: Record<string, string>, body?: string): Promise<[number, any]> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve([res.statusCode ?? 0, JSON.parse(Buffer.concat(chunks).toString() || 'null')]));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 const BIN = join(__dirname, '../../bin/idrecon.js');
 const SEED = [
@@ -63,5 +78,25 @@ describe('idrecon tenant serve', () => {
     const [code, signal] = await once(child, 'exit');
     expect([code, signal]).toEqual([143, null]);
     child = undefined;
+  });
+
+  it('serves https with --tls-cert/--tls-key and grants the app only the --permissions given', async () => {
+    const dir = tempDir();
+    const tls = makeTls();
+    writeFileSync(join(dir, 'tls.crt'), tls.cert);
+    writeFileSync(join(dir, 'tls.key'), tls.key);
+    const args = ['tenant', 'serve', '--users', csvFile(dir, 'seed.csv', ...SEED), '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID];
+    args.push('--permissions', 'User.Read.All', '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'));
+    child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, IDRECON_CLIENT_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [first] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const url = /^local tenant at (https:\/\/127\.0\.0\.1:\d+) /.exec(first)?.[1];
+    expect(url).toBeDefined();
+    const ca = readFileSync(tls.caFile);
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: SECRET, scope: 'https://graph.microsoft.com/.default' }).toString();
+    const [, tokenAnswer] = await https(`${url}/${TENANT_ID}/oauth2/v2.0/token`, ca, 'POST', { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
+    const auth = { Authorization: `Bearer ${tokenAnswer.access_token}` };
+    expect((await https(`${url}/v1.0/users?$select=id`, ca, 'GET', auth))[0]).toBe(200);
+    const [status, denied] = await https(`${url}/v1.0/users/carol.clark@contoso.com`, ca, 'PATCH', { ...auth, 'Content-Type': 'application/json' }, '{"displayName":"X"}');
+    expect([status, denied.error.code]).toEqual([403, 'Authorization_RequestDenied']);
   });
 });
