@@ -78,7 +78,7 @@ export const tenantCommand: Command<Args> = {
     'fault-timeout': { type: 'number', describe: 'fraction of Graph requests answered 504 Gateway Timeout' },
     'fault-drop': { type: 'number', describe: 'fraction of Graph requests whose connection is dropped' },
     latency: { type: 'number', describe: 'add a random 0..N ms to each Graph request' },
-    seed: { type: 'number', describe: 'seed of the fault sequence, to repeat a run (default 1)' },
+    seed: { type: 'number', describe: 'seed of the fault sequence and of the $batch answer order, to repeat a run (default 1)' },
   },
   schema: Args,
   async run(args, io) {
@@ -103,6 +103,7 @@ export const tenantCommand: Command<Args> = {
         ...(args.resourceUnits ? { resourceUnits: { limit: args.resourceUnits, windowMs: 10_000 } } : {}),
       },
       faults: { rate503: args.faultUnavailable, rate504: args.faultTimeout, rateDrop: args.faultDrop, latencyMs: args.latency, seed: args.seed },
+      batchSeed: args.seed,
       onChange: () => saver?.changed(tenant.state),
     });
     if (saver) saver.changed(tenant.state);
