@@ -104,6 +104,12 @@ const FILTERABLE: Record<string, { basic: string[]; advanced: string[] }> = {
   displayName: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
   givenName: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
   surname: { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'endswith', 'null'] },
+  ...Object.fromEntries(
+    ['jobTitle', 'department', 'companyName', 'employeeId', 'city', 'country', 'state', 'usageLocation', 'officeLocation', 'userType'].map((p) => [
+      p,
+      { basic: ['eq', 'in', 'startswith', 'ge', 'le'], advanced: ['ne', 'not', 'null'] },
+    ]),
+  ),
   accountEnabled: { basic: ['eq'], advanced: ['ne', 'not', 'in'] },
   onPremisesSyncEnabled: { basic: ['eq', 'in'], advanced: ['ne', 'not', 'null'] },
   // Graph serves filters on the anchor from the advanced index only.

@@ -33,6 +33,11 @@ describe('$filter on users', () => {
     expect(ids(await g.get(q('onPremisesSyncEnabled eq false')))).toEqual(['bob+ops@contoso.com']);
   });
 
+  it('eq on a property a PATCH wrote (jobTitle)', async () => {
+    expect((await g.patch('/v1.0/users/user4@contoso.com', { jobTitle: 'Engineer' })).status).toBe(204);
+    expect(ids(await g.get(q("jobTitle eq 'engineer'")))).toEqual(['user4@contoso.com']);
+  });
+
   it('and / or', async () => {
     expect(ids(await g.get(q("startswith(userPrincipalName,'user') and displayName eq 'Admin' or mail eq 'ann@contoso.com'")))).toEqual(['user0@contoso.com', 'user4@contoso.com']);
   });
