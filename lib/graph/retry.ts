@@ -81,8 +81,13 @@ export class RetryStep implements Middleware {
 
   async execute(context: Context): Promise<void> {
     for (let retry = 0; ; retry++) {
-      const paused = this.pausedUntil - this.clock.now();
-      if (paused > 0) await this.clock.sleep(paused);
+      // Until the pause is over, however often another request's 429 lengthened it meanwhile: Graph
+      // counts requests sent while throttled, so waking at the first deadline would only earn more.
+      for (let until = 0; this.pausedUntil > until; ) {
+        until = this.pausedUntil;
+        const paused = until - this.clock.now();
+        if (paused > 0) await this.clock.sleep(paused);
+      }
       const outcome = await this.attempt(context);
       const told = 'status' in outcome && parseRetryAfter(outcome.retryAfter, this.clock.now()) !== undefined;
       const delay = retryDelay(outcome, retry, this.policy, this.clock.now());

@@ -28,9 +28,15 @@ export function resourceUnitsFor(userCount: number): Budget {
 
 export const WRITE_BUDGET: Budget = { limit: 3_000, windowMs: 150_000 };
 
-/** A bucket of `limit` that refills at limit per window; what a refused request costs is taken too, so the bucket can go into debt (at most one budget deep). */
+/**
+ * A bucket of `limit` that refills at limit per window. Requests sent while the app is throttled
+ * (before the Retry-After it was last given has passed) count: they take their cost even though
+ * they are refused, so a retry loop that ignores Retry-After stays throttled and lengthens its
+ * own wait (the bucket can go one budget into debt). A refused request sent after its wait is
+ * over costs nothing, so clients that honour Retry-After are not starved by each other.
+ */
 class Bucket {
-  private readonly levels = new Map<string, { level: number; at: number }>();
+  private readonly state = new Map<string, { level: number; at: number; throttledUntil: number }>();
 
   constructor(private readonly budget: Budget) {}
 
@@ -40,18 +46,24 @@ class Bucket {
 
   /** Takes `cost`; undefined when it fitted, else the milliseconds until a request of this cost would. */
   take(client: string, cost: number, now: number): number | undefined {
-    const b = this.levels.get(client) ?? { level: this.budget.limit, at: now };
+    const b = this.state.get(client) ?? { level: this.budget.limit, at: now, throttledUntil: -Infinity };
     b.level = Math.min(this.budget.limit, b.level + Math.max(0, now - b.at) * this.rate());
     b.at = now;
-    const fits = b.level >= cost;
-    b.level = Math.max(-this.budget.limit, b.level - cost);
-    this.levels.set(client, b);
-    return fits ? undefined : (cost - b.level) / this.rate();
+    this.state.set(client, b);
+    // A millisecond's refill of slack: Retry-After is whole milliseconds and timers fire to the millisecond.
+    if (b.level + this.rate() >= cost) {
+      b.level -= cost;
+      return undefined;
+    }
+    if (now < b.throttledUntil) b.level = Math.max(-this.budget.limit, b.level - cost);
+    const wait = (cost - b.level) / this.rate();
+    b.throttledUntil = Math.max(b.throttledUntil, now + wait);
+    return wait;
   }
 
   /** The share of the budget in use, 0..2. */
   used(client: string): number {
-    const b = this.levels.get(client);
+    const b = this.state.get(client);
     return b ? (this.budget.limit - b.level) / this.budget.limit : 0;
   }
 }

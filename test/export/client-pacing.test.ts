@@ -66,4 +66,36 @@ describe('apply-side pacing and back-off', () => {
     // The one 429 is reported with the throttled time it adds to the shared pause.
     expect(events.map((e) => [e.reason, e.waitMs, e.pauseAddedMs])).toEqual([['429', 2_500, 2_500]]);
   });
+
+  it('keeps a waiting request waiting when another 429 lengthens the pause meanwhile', async () => {
+    // A virtual clock whose sleepers wake in time order, so two requests can wait at once.
+    let t = 0;
+    const timers: { at: number; wake: () => void }[] = [];
+    const clock = { now: () => t, sleep: (ms: number) => new Promise<void>((wake) => void timers.push({ at: t + ms, wake })) };
+    const settle = () => new Promise((r) => setImmediate(r));
+    const step = new RetryStep({ maxRetries: 3, fallbackDelayMs: 1_000, maxFallbackDelayMs: 1_000 }, clock, () => undefined, () => 1);
+    const answers: Record<string, number[]> = { a: [429, 204], b: [429, 204] };
+    const sent: Record<string, number[]> = { a: [], b: [] };
+    step.setNext({
+      execute: async (context) => {
+        const who = String(context.request).slice(-1);
+        sent[who].push(t);
+        const status = answers[who].shift()!;
+        // b was sent with a, and its 429 (Retry-After 3 s) arrives half a second later, while a waits out its 1 s.
+        if (who === 'b' && status === 429) await clock.sleep(500);
+        context.response = new Response(null, { status, headers: status === 429 ? { 'Retry-After': who === 'a' ? '1' : '3' } : {} });
+      },
+      setNext: () => undefined,
+    });
+    const done = Promise.all(['a', 'b'].map((who) => step.execute({ request: `https://graph.microsoft.com/v1.0/users/${who}`, options: {} } as never)));
+    for (await settle(); timers.length > 0; await settle()) {
+      timers.sort((x, y) => x.at - y.at);
+      const next = timers.shift()!;
+      t = next.at;
+      next.wake();
+    }
+    await done;
+    // a goes again when b's longer pause is over, not at the end of its own 1 s: Graph counts requests sent while throttled.
+    expect(sent).toEqual({ a: [0, 3_500], b: [0, 3_500] });
+  });
 });

@@ -70,7 +70,7 @@ describe('POST /$batch', () => {
     const result = await graph.api('/$batch').post({ requests });
     const byId = Object.fromEntries(result.responses.map((r: { id: string }) => [r.id, r]));
     expect([1, 2, 3, 4, 5].map((i) => byId[i].status)).toEqual([204, 204, 204, 429, 429]);
-    // The bucket refills at 3 per 150 s; the refused fourth write still counted, so the fifth waits longer.
+    // The bucket refills at 3 per 150 s; the fifth write was sent while the app was throttled, so it counted and waits longer.
     const throttled = (retryAfter: string, percentage: string) => ({
       'Retry-After': retryAfter,
       'x-ms-resource-unit': '1',
@@ -79,8 +79,8 @@ describe('POST /$batch', () => {
       'x-ms-throttle-information': 'WriteLimitExceeded',
       'Content-Type': 'application/json',
     });
-    expect(byId['4'].headers).toEqual(throttled('100', '1.3'));
-    expect(byId['5'].headers).toEqual(throttled('150', '1.7'));
+    expect(byId['4'].headers).toEqual(throttled('50', '1.0'));
+    expect(byId['5'].headers).toEqual(throttled('100', '1.3'));
     expect(clock.slept).toEqual([]);
   });
 });
