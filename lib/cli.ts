@@ -9,6 +9,7 @@ import { apply } from './commands/apply';
 import { convert } from './commands/convert';
 import { exportCommand } from './commands/export-cloud';
 import { exportOktaCommand } from './commands/export-okta';
+import { exportOnpremCommand } from './commands/export-onprem';
 import { plan } from './commands/plan';
 import { reconcile } from './commands/reconcile';
 import { rollback } from './commands/rollback';
@@ -19,10 +20,12 @@ import { interrupt } from './io/interrupt';
 import { type Command, type CommandIo, parseArgs } from './options';
 import { VERSION } from './version';
 
-const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, exportOktaCommand, tenantCommand];
+const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, exportOktaCommand, exportOnpremCommand, tenantCommand];
 
 /** Commands named in two words ('export cloud', 'export okta') are registered under their first word. */
-const GROUPS: Record<string, string> = { export: 'export users: idrecon export cloud (Entra ID) or idrecon export okta (Okta)' };
+const GROUPS: Record<string, string> = {
+  export: 'export users: idrecon export cloud (Entra ID), idrecon export okta (Okta) or idrecon export onprem (Active Directory)',
+};
 
 export async function main(argv: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode: number = EXIT.ok;

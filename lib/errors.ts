@@ -7,6 +7,7 @@ export type IdreconErrorCode =
   | 'INPUT_NOT_FOUND' // a named input file does not exist or cannot be read
   | 'INPUT_ENCODING' // bytes that are not text in the expected encoding
   | 'INPUT_QUOTING' // CSV structure broken (unclosed or stray quotes)
+  | 'INPUT_FORMAT' // not the kind of file expected (LDIF where CSV is read), or broken LDIF
   | 'INPUT_EMPTY' // no header line
   | 'INPUT_MISSING_COLUMN' // a required column is not among the headers
   | 'INPUT_AMBIGUOUS_COLUMN' // two headers claim the same field
@@ -17,6 +18,7 @@ export type IdreconErrorCode =
   | 'AUTH_FAILED' // no token: the credentials were refused, or the login endpoint was unreachable
   | 'GRAPH_ERROR' // Graph answered with an error, or kept failing after every retry
   | 'OKTA_ERROR' // Okta's API answered with an error, or kept failing after every retry
+  | 'LDAP_ERROR' // the domain controller refused the bind or the certificate, could not be reached, or kept failing
   | 'SERVER_START'; // the local tenant could not listen (port taken, bad address)
 
 export interface ErrorContext {
@@ -42,7 +44,7 @@ export class IdreconError extends Error {
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, gate: 3, remote: 4 } as const;
 
 /** Failures of the tenant or the network get their own code: a script can retry those, not bad input. */
-const REMOTE: readonly IdreconErrorCode[] = ['AUTH_FAILED', 'GRAPH_ERROR', 'OKTA_ERROR'];
+const REMOTE: readonly IdreconErrorCode[] = ['AUTH_FAILED', 'GRAPH_ERROR', 'OKTA_ERROR', 'LDAP_ERROR'];
 
 export function exitCodeFor(code: IdreconErrorCode): number {
   if (code === 'GATE_FAILED') return EXIT.gate;

@@ -15,12 +15,17 @@ export type AnchorCell =
   | { kind: 'binary-export'; text: string }
   /** 32 hex digits with no dashes: display or stored order cannot be told apart. */
   | { kind: 'ambiguous-hex' }
+  /** csvde's X'hex' of a value that is not 16 bytes long: not a GUID. */
+  | { kind: 'not-16-bytes'; bytes: number }
   | { kind: 'unrecognised' };
 
 const DISPLAY_GUID = /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}?$/i;
 const CSVDE = /^X'([0-9a-f]{32})'$/i;
+const CSVDE_ANY = /^X'((?:[0-9a-f]{2})*)'$/i;
 const BARE_HEX = /^\{?([0-9a-f]{32})\}?$/i;
 const LDIF = /^[A-Za-z][\w-]*::\s*(\S+)$/;
+/** Samba's ldbsearch prints objectGUID as text: `objectGUID: 74aa7831-...`. */
+const LDIF_TEXT = /^[A-Za-z][\w-]*:\s*(\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?)$/i;
 const LDAP_FILTER = /^(?:\\[0-9a-f]{2}|[^\\])+$/i;
 
 export const BINARY_EXPORT_MARKERS = ['System.Byte[]', 'Microsoft.ActiveDirectory.Management.ADPropertyValueCollection'];
@@ -35,6 +40,8 @@ export function parseAnchor(value: string, hexOrder?: HexOrder): AnchorCell {
 
   const csvde = CSVDE.exec(v);
   if (csvde) return { kind: 'guid', raw: fromRawHex(csvde[1]), spelling: 'csvde' };
+  const other = CSVDE_ANY.exec(v);
+  if (other) return { kind: 'not-16-bytes', bytes: other[1].length / 2 };
 
   const bare = BARE_HEX.exec(v);
   if (bare) {
@@ -51,6 +58,8 @@ export function parseAnchor(value: string, hexOrder?: HexOrder): AnchorCell {
     const raw = fromImmutableId(ldif[1]);
     return raw ? { kind: 'guid', raw, spelling: 'ldif' } : { kind: 'unrecognised' };
   }
+  const ldifText = LDIF_TEXT.exec(v);
+  if (ldifText) return { kind: 'guid', raw: fromDisplayHex(ldifText[1].replace(/[{}-]/g, '')), spelling: 'ldif' };
 
   if (v.startsWith('\\') && LDAP_FILTER.test(v)) {
     const raw = ldapFilterBytes(v);

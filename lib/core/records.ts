@@ -77,6 +77,13 @@ function anchorProblem(cell: Cell, parsed: AnchorCell): Invalid | undefined {
       };
     case 'empty':
       return { reason: 'bad-anchor', column: cell.column, value: '', message: `${cell.column} is empty, so there is no source anchor` };
+    case 'not-16-bytes':
+      return {
+        reason: 'bad-anchor',
+        column: cell.column,
+        value: cell.value,
+        message: `${cell.column} holds ${parsed.bytes} bytes, not the 16 of a GUID, so it is not a GUID source anchor; check who wrote it (a custom anchor?)`,
+      };
     default:
       return {
         reason: 'bad-anchor',

@@ -14,6 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { type FileHandle, open } from 'node:fs/promises';
 import { IdreconError } from '../errors';
+import { looksLikeLdif } from './ldif';
 
 export const ENCODINGS = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
@@ -34,7 +35,8 @@ export interface CsvRecord {
 
 export interface CsvStats {
   encoding: Exclude<Encoding, 'auto'>;
-  delimiter: Exclude<Delimiter, 'auto'>;
+  /** 'ldif' for an on-prem LDIF file, read as if it were CSV (lib/reconcile/load.ts). */
+  delimiter: Exclude<Delimiter, 'auto'> | 'ldif';
   /** Records whose every field is empty (Excel's trailing rows, `,,,` lines); never data. */
   blankRows: number;
 }
@@ -64,7 +66,11 @@ async function sniff(file: string, opts: CsvReadOptions): Promise<Sniffed> {
     throw new IdreconError('INPUT_NOT_FOUND', `cannot read the file (${reason}); check the path`, { file });
   }
   const encoding = opts.encoding === 'auto' ? detectEncoding(sample, file) : opts.encoding;
-  const [first = '', ...rest] = new TextDecoder(encoding).decode(sample).split(/\r?\n/, 50);
+  const text = new TextDecoder(encoding).decode(sample);
+  if (looksLikeLdif(text)) {
+    throw new IdreconError('INPUT_FORMAT', 'is LDIF (an ldifde or ldapsearch export), not CSV; only reconcile --onprem reads LDIF: give a CSV export here', { file, line: 1 });
+  }
+  const [first = '', ...rest] = text.split(/\r?\n/, 50);
   const typeLine = isTypeLine(first);
   // Blank rows are skipped before the header as after it, so they must not decide the delimiter.
   const header = [...(typeLine ? [] : [first]), ...rest].find((l) => !isBlank(l.replace(/"/g, '').split(/[,;\t]/))) ?? '';

@@ -9,7 +9,9 @@ import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
 import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
-import { type CsvReadOptions, type CsvStats, type RawRecord, scanCsv } from '../io/csv-reader';
+import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
+import { ONPREM_CSV_COLUMNS, onpremRow } from '../core/directory-entry';
+import { isLdifFile, scanLdif } from '../io/ldif';
 
 export type OnpremField = 'upn' | 'objectGuid' | 'consistencyGuid';
 export type CloudField = 'upn' | 'objectId' | 'immutableId' | 'syncEnabled';
@@ -56,14 +58,14 @@ export type OnRows = (file: string, rows: number) => void;
  */
 async function load<F extends string, T extends { count: number }>(
   file: string,
-  read: CsvReadOptions,
+  scan: (visit: (r: RawRecord) => void) => Promise<CsvStats>,
   specs: readonly ColumnSpec<F>[],
   explicit: Partial<Record<F, string>>,
   onRows: OnRows,
   reader: (header: readonly string[], at: (f: F) => ColumnAt | undefined) => { table: T; add(r: RawRecord): void },
 ): Promise<Loaded<T>> {
   let rows: ReturnType<typeof reader> | undefined;
-  const stats = await scanCsv(file, read, (r) => {
+  const stats = await scan((r) => {
     if (rows) {
       rows.add(r);
       if ((rows.table.count & 0xffff) === 0) onRows(file, rows.table.count);
@@ -84,17 +86,45 @@ export function loadOnprem(
   opts: OnpremOptions,
   onRows: OnRows,
 ): Promise<Loaded<OnpremTable>> {
-  return load(file, read, onpremColumns(opts.sourceAnchor), explicit, onRows, (header, at) => {
+  return load(file, (visit) => scanOnprem(file, read, visit), onpremColumns(opts.sourceAnchor), explicit, onRows, (header, at) => {
     const columns = { upn: at('upn')!, objectGuid: at('objectGuid'), consistencyGuid: at('consistencyGuid') };
     return new OnpremRows(new OnpremTable(), file, header.length, columns, opts);
   });
 }
 
 export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<Record<CloudField, string>>, onRows: OnRows): Promise<Loaded<CloudTable>> {
-  return load(file, read, CLOUD_COLUMNS, explicit, onRows, (header, at) => {
+  return load(file, (visit) => scanCsv(file, read, visit), CLOUD_COLUMNS, explicit, onRows, (header, at) => {
     const columns = { upn: at('upn')!, objectId: at('objectId'), immutableId: at('immutableId')!, syncEnabled: at('syncEnabled') };
     return new CloudRows(new CloudTable(), file, header.length, columns);
   });
+}
+
+/** A record of the given texts, as the CSV reader would have made it from a line. */
+function recordOf(fields: readonly string[], line: number, rec = new RawRecord()): RawRecord {
+  const bytes = fields.map((f) => Buffer.from(f, 'utf8'));
+  while (rec.starts.length < fields.length) rec.grow();
+  let at = 0;
+  bytes.forEach((b, i) => {
+    rec.starts[i] = at;
+    rec.ends[i] = at += b.length;
+    rec.escaped[i] = 0;
+  });
+  rec.buf = Buffer.concat(bytes);
+  rec.count = fields.length;
+  rec.line = line;
+  return rec;
+}
+
+/**
+ * An on-prem file is CSV or LDIF, told apart by its content. An LDIF entry becomes the row
+ * `export onprem` would have written for it (header first), so both go through the same reader.
+ */
+async function scanOnprem(file: string, read: CsvReadOptions, visit: (r: RawRecord) => void): Promise<CsvStats> {
+  if (!(await isLdifFile(file, read.encoding))) return scanCsv(file, read, visit);
+  const rec = recordOf(ONPREM_CSV_COLUMNS, 0);
+  visit(rec);
+  const stats = await scanLdif(file, read.encoding, (entry) => visit(recordOf(onpremRow(entry), entry.line, rec)));
+  return { encoding: stats.encoding, delimiter: 'ldif', blankRows: 0 };
 }
 
 /** What to read: one side of the reconciliation, with its column names and options. */
