@@ -11,7 +11,7 @@ Usage:
 
 Each value may be a GUID (74aa7831-ac60-4c6c-bcf0-3c42b310baea, braces allowed), an ImmutableID
 (Base64, MXiqdGCsbEy88DxCsxC66g==), csvde hex (X'3178aa74...'), an ldifde line
-(objectGUID:: MXiq...), an LDAP filter escape (\\31\\78\\aa...), or 32 bare hex digits with
+(objectGUID:: MXiq...) or Samba's (objectGUID: 74aa7831-...), an LDAP filter escape (\\31\\78\\aa...), or 32 bare hex digits with
 --hex-order. Okta app user ids (0ua...) and user ids (00u...) are named, not converted.
 All values are checked first: if one is not understood nothing is printed and the exit code is 2.`;
 
