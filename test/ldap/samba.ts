@@ -24,12 +24,16 @@ export const SVC_USER = 'svc-idrecon';
 export const SVC_PASSWORD = 'Svc-Pass-7b21!';
 export const SVC_BIND = `${SVC_USER}@${REALM}`;
 
-const TEMPLATE_VERSION = 1;
-const TEMPLATE = join(tmpdir(), `idrecon-samba-template-v${TEMPLATE_VERSION}-${process.getuid?.() ?? 0}`);
-
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync(cmd, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** Bump when provision() changes; Samba's version is part of the name, so an upgrade makes a new template. */
+const TEMPLATE_VERSION = 1;
+const templatePath = (): string => {
+  const samba = run('samba', ['-V']).trim().replace(/[^\w.-]+/g, '_');
+  return join(tmpdir(), `idrecon-samba-template-v${TEMPLATE_VERSION}-${samba}-${process.getuid?.() ?? 0}`);
+};
 
 const alive = (pid: number): boolean => {
   try {
@@ -51,7 +55,8 @@ function provision(dir: string): void {
 }
 
 /** Provisions the template once for all test files (a lock folder keeps parallel workers from doing it twice). */
-function ensureTemplate(): void {
+function ensureTemplate(): string {
+  const TEMPLATE = templatePath();
   const lock = `${TEMPLATE}.lock`;
   const deadline = Date.now() + 180_000;
   while (!existsSync(join(TEMPLATE, 'ready'))) {
@@ -76,6 +81,7 @@ function ensureTemplate(): void {
       rmSync(lock, { recursive: true, force: true });
     }
   }
+  return TEMPLATE;
 }
 
 /** Everything under DIR, LDAP only, on one address; TLS files when given. */
@@ -160,9 +166,9 @@ export interface Dc {
 
 /** Starts a DC on 127.0.0.N with the users of `ldif` (loaded offline, GUIDs and SIDs kept). */
 export async function startDc(ip: string, ldif: string): Promise<Dc> {
-  ensureTemplate();
+  const template = ensureTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'idrecon-dc-'));
-  cpSync(TEMPLATE, dir, { recursive: true });
+  cpSync(template, dir, { recursive: true });
   const ca = makeCa(dir, 'ca');
   const server = makeServerCert(dir, ip, ca);
   writeSmbConf(dir, ip, { key: server.key, cert: server.cert, ca: ca.cert });
