@@ -64,7 +64,9 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       const given = argv[1] === undefined || argv[1].startsWith('-') ? undefined : argv[1];
       const asksHelp = argv.includes('--help') || argv.includes('-h');
       if (argv[0] === group && !(given && names.includes(given)) && !(given === undefined && asksHelp)) {
-        const expected = `expected ${names.map((n) => `'${n}'`).join(' or ')} (idrecon ${group} ${names[0]})`;
+        const quoted = names.map((n) => `'${n}'`);
+        const choices = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted[0];
+        const expected = `expected ${choices} (idrecon ${group} ${names[0]})`;
         throw new IdreconError('USAGE', `<what>: ${expected}, got ${given === undefined ? 'nothing' : `'${given}'`}; see idrecon ${group} --help`);
       }
       parser = parser.command(group, summary, (y) => {

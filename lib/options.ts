@@ -50,7 +50,8 @@ function expectedOf(issue: z.core.$ZodIssue): string {
     const names = issue.values.map((v) => (/^\w[\w-]*$/.test(String(v)) ? String(v) : `'${String(v)}'`));
     return `expected ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0]}`;
   }
-  return issue.message.replace(/^[^:]*:\s*/, '');
+  // zod's "Too small: expected ..." loses its prefix; a URL in our own wording (ldaps://) keeps its colon.
+  return issue.message.replace(/^[^:]*:\s*(?!\/\/)/, '');
 }
 
 /**

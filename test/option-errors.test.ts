@@ -16,7 +16,11 @@ test.each([
   [[...RECONCILE, '--frobnicate'], '--frobnicate: expected an option of this command, got an unknown one; see idrecon reconcile --help'],
   [['tenant', 'serve', '--users', 'fixtures/cloud-users.csv', '--port', 'eighty'], "--port: expected a port number, got 'eighty'"],
   [['tenant'], "<what>: expected 'serve' (idrecon tenant serve), got nothing; see idrecon tenant --help"],
-  [['export'], "<what>: expected 'cloud' or 'okta' (idrecon export cloud), got nothing; see idrecon export --help"],
+  [['export'], "<what>: expected 'cloud', 'okta' or 'onprem' (idrecon export cloud), got nothing; see idrecon export --help"],
+  [['export', 'ad'], "<what>: expected 'cloud', 'okta' or 'onprem' (idrecon export cloud), got 'ad'; see idrecon export --help"],
+  [['export', 'onprem', '--bogus'], '--bogus: expected an option of this command, got an unknown one; see idrecon export onprem --help'],
+  [['export', 'onprem', '--base-dn', 'DC=x', '--bind-dn', 'a', '--out', 'x.csv'], '--ldap-url: expected ldaps://HOST or ldap://HOST, got nothing'],
+  [['export', 'onprem', '--ldap-url', 'ldaps://dc', '--base-dn', 'DC=x', '--bind-dn', 'a', '--out', 'x.csv', '--page-size', '5000'], '--page-size: expected 1 to 1000, got 5000'],
   [['convert', '--hex-order', 'little', 'x'], "--hex-order: expected display or raw, got 'little'"],
 ])('%j', async (args, message) => {
   expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `idrecon: ${message}\n` });

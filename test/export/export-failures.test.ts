@@ -70,7 +70,7 @@ describe('idrecon export cloud when it cannot finish', () => {
 
 describe('idrecon export with another subcommand', () => {
   it('names the ones it knows', async () => {
-    const result = await runCli(['export', 'onprem', '--out', 'x.csv', '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID], { IDRECON_CLIENT_SECRET: SECRET });
-    expect(result).toMatchObject({ code: 2, stderr: "idrecon: <what>: expected 'cloud' or 'okta' (idrecon export cloud), got 'onprem'; see idrecon export --help\n" });
+    const result = await runCli(['export', 'entra', '--out', 'x.csv', '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID], { IDRECON_CLIENT_SECRET: SECRET });
+    expect(result).toMatchObject({ code: 2, stderr: "idrecon: <what>: expected 'cloud', 'okta' or 'onprem' (idrecon export cloud), got 'entra'; see idrecon export --help\n" });
   });
 });
