@@ -25,9 +25,9 @@ test('swapped anchors hard-match each user to the other cloud account', async ()
     `),
     ['--block-soft-match'],
   );
-  expect(project(r.reconciliation, ['upn', 'status', 'reason', 'entra_connect', 'hard_match_upn', 'related_upn'])).toBe(
+  expect(project(r.reconciliation, ['upn', 'status', 'reason', 'entra_connect', 'match_upn', 'related_upn'])).toBe(
     csv(`
-      upn,status,reason,entra_connect,hard_match_upn,related_upn
+      upn,status,reason,entra_connect,match_upn,related_upn
       frank@contoso.com,mismatch,anchor-of-other-user,hard-match,grace@contoso.com,grace@contoso.com
       grace@contoso.com,mismatch,anchor-of-other-user,hard-match,frank@contoso.com,frank@contoso.com
       no-anchor-yet@contoso.com,missing,,hard-match,leftover@contoso.com,
@@ -51,9 +51,9 @@ test('a quarantined duplicate that carries an on-prem anchor is hard-matched, no
       c3,al+1234@contoso.onmicrosoft.com,${G[2].id}
     `),
   );
-  expect(project(r.reconciliation, ['upn', 'status', 'reason', 'entra_connect', 'hard_match_upn', 'related_upn'])).toBe(
+  expect(project(r.reconciliation, ['upn', 'status', 'reason', 'entra_connect', 'match_upn', 'related_upn'])).toBe(
     csv(`
-      upn,status,reason,entra_connect,hard_match_upn,related_upn
+      upn,status,reason,entra_connect,match_upn,related_upn
       jo@contoso.com,missing,,hard-match,jo+4821@contoso.onmicrosoft.com,
       jo+4821@contoso.onmicrosoft.com,cloud-only,quarantined-duplicate,hard-match,,jo@contoso.com
       al+1234@contoso.onmicrosoft.com,cloud-only,quarantined-duplicate,out-of-scope,,
@@ -72,9 +72,9 @@ test('an anchor on a cloud row with no UPN still means hard match (the row itsel
       c1,,${G[1].id}
     `),
   );
-  expect(project(r.reconciliation, ['upn', 'status', 'reason', 'entra_connect', 'hard_match_upn', 'cloud_line'])).toBe(
+  expect(project(r.reconciliation, ['upn', 'status', 'reason', 'entra_connect', 'match_upn', 'cloud_line'])).toBe(
     csv(`
-      upn,status,reason,entra_connect,hard_match_upn,cloud_line
+      upn,status,reason,entra_connect,match_upn,cloud_line
       jo@contoso.com,onprem-only,anchor-under-other-upn,hard-match,,
       ,invalid,empty-upn,unknown,,2
     `),

@@ -10,11 +10,13 @@ import { Progress } from '../io/progress';
 import { colourFor } from '../io/colour';
 import { type Command, listOf } from '../options';
 import { PLAN_OPTIONS, PlanArgs, planDomains, planSummary, writePlan } from '../plan/write';
+import { readDomains } from '../plan/inputs';
 import { loadBoth } from '../reconcile/load';
 import { parseAdvice } from '../reconcile/advice';
 import { AttentionSample } from '../reconcile/attention';
 import { renderReport } from '../reconcile/html-report';
 import { OKTA_RECONCILIATION_COLUMNS, OktaView } from '../reconcile/okta';
+import { classifyOptions, readTenantSettings, resolveTenantSettings } from '../reconcile/tenant-settings';
 import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable, writeReconciliationRow } from '../reconcile/report';
 import { PACKAGE_ROOT, VERSION } from '../version';
 
@@ -38,7 +40,10 @@ const Args = PlanArgs.extend({
   out: z.string({ error: 'expected a folder name' }),
   sourceAnchor: z.enum(['auto', 'objectGUID', 'mS-DS-ConsistencyGuid']).default('auto'),
   hexOrder: z.enum(['display', 'raw']).optional(),
-  blockSoftMatch: z.boolean().default(false),
+  tenantSettings: z.string().optional(),
+  blockSoftMatch: z.boolean().optional(),
+  blockHardMatchTakeover: z.boolean().optional(),
+  upnSoftMatch: z.boolean().optional(),
   failOn: listOf(STATUSES),
   encoding: z.enum(ENCODINGS).default('auto'),
   delimiter: z
@@ -68,7 +73,10 @@ export const reconcile: Command<Args> = {
     out: { type: 'string', describe: 'folder for reconciliation.csv, rejects.csv, summary.json' },
     'source-anchor': { type: 'string', describe: 'auto (Entra Connect rule: mS-DS-ConsistencyGuid if set, else objectGUID), objectGUID or mS-DS-ConsistencyGuid' },
     'hex-order': { type: 'string', describe: 'how to read GUID cells of 32 bare hex digits: display or raw' },
-    'block-soft-match': { type: 'boolean', describe: 'the tenant has BlockSoftMatchEnabled: missing ImmutableIDs will not soft-match' },
+    'tenant-settings': { type: 'string', describe: 'the tenant switches: JSON of GET /directory/onPremisesSynchronization (export cloud --settings-out)' },
+    'block-soft-match': { type: 'boolean', describe: 'the tenant has blockSoftMatchEnabled: no soft match at all (wins over --tenant-settings)' },
+    'block-hard-match-takeover': { type: 'boolean', describe: 'the tenant has blockCloudObjectTakeoverThroughHardMatchEnabled: no hard match onto cloud-managed users' },
+    'upn-soft-match': { type: 'boolean', describe: 'softMatchOnUpnEnabled (on unless the settings say otherwise); --no-upn-soft-match: soft match on the primary SMTP address only' },
     'fail-on': { type: 'string', describe: 'exit 3 if any row has one of these statuses (comma-separated)' },
     encoding: { type: 'string', describe: 'auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252' },
     delimiter: { type: 'string', describe: "auto, ',', ';' or tab" },
@@ -87,7 +95,14 @@ export const reconcile: Command<Args> = {
   schema: Args,
   async run(args, io) {
     // A plan that cannot be made is found out before any work, not after the reconciliation.
-    if (args.plan) await planDomains(args);
+    const domains = args.plan ? await planDomains(args) : args.domains ? await readDomains(args.domains) : undefined;
+    const fromFile = args.tenantSettings ? await readTenantSettings(args.tenantSettings) : {};
+    const tenant = resolveTenantSettings(
+      fromFile,
+      { blockSoftMatch: args.blockSoftMatch, blockHardMatchTakeover: args.blockHardMatchTakeover, upnSoftMatch: args.upnSoftMatch },
+      args.tenantSettings,
+    );
+    const classifyWith = classifyOptions(tenant, domains?.initial ?? args.initialDomain?.toLowerCase());
     const ranAt = new Date().toISOString();
     const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
     const progress = new Progress(io.stderr);
@@ -128,7 +143,7 @@ export const reconcile: Command<Args> = {
     try {
       const on = onprem.table;
       const cl = cloud.table;
-      for (const row of classify(on, cl, { blockSoftMatch: args.blockSoftMatch }, indexes)) {
+      for (const row of classify(on, cl, classifyWith, indexes)) {
         const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
         const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
         counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
@@ -142,14 +157,14 @@ export const reconcile: Command<Args> = {
         if (onReject) await rejects.row(onReject);
         if (clReject) await rejects.row(clReject);
       }
-      const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats));
+      const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
       if (okta) summary.okta = okta.summary();
       // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
       if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
       const published = {
         idrecon_version: VERSION,
         ran_at: ranAt,
-        settings: { source_anchor: args.sourceAnchor, hex_order: args.hexOrder ?? '', block_soft_match: args.blockSoftMatch },
+        settings: { source_anchor: args.sourceAnchor, hex_order: args.hexOrder ?? '', block_soft_match: tenant.blockSoftMatch.value },
         ...summary,
       };
       await summaryFile.write(`${JSON.stringify(published, null, 2)}\n`);

@@ -5,7 +5,9 @@
  * order). The contract is issue 2 and docs/statuses.md.
  */
 import { DISPLAY_ORDER, oktaIdKind } from './guid';
-import { type CloudTable, IdKind, type OnpremTable, anchorKeys, cloudIndexes, hash16, idKeys, onpremIndexes, sameBytes, upnKeys } from './tables';
+import { type CloudTable, IdKind, type OnpremTable, anchorKeys, cloudIndexes, hash16, idKeys, onpremIndexes, sameBytes, smtpKeys, upnKeys } from './tables';
+import { addressesOf } from './tables';
+import { writeDisplayGuid, writeImmutableId } from './guid';
 
 export type AnchorAttribute = 'objectGUID' | 'mS-DS-ConsistencyGuid';
 
@@ -22,55 +24,81 @@ export type Status = 'invalid' | 'duplicate' | 'match' | 'missing' | 'okta-ancho
 
 export const STATUSES: readonly Status[] = ['match', 'missing', 'mismatch', 'okta-anchored', 'onprem-only', 'cloud-only', 'duplicate', 'invalid'];
 
-export type EntraConnect = 'hard-match' | 'soft-match' | 'duplicate-created' | 'create' | 'out-of-scope' | 'unknown';
+export type EntraConnect = 'hard-match' | 'soft-match' | 'create' | 'duplicate-created' | 'blocked' | 'not-synced' | 'out-of-scope' | 'unknown';
+
+export const ENTRA_CONNECT: readonly EntraConnect[] = ['hard-match', 'soft-match', 'create', 'duplicate-created', 'blocked', 'not-synced', 'out-of-scope', 'unknown'];
+
+export type EntraConnectReason =
+  | ''
+  | 'critical-system-object'
+  | 'privileged-role'
+  | 'object-identifier-set'
+  | 'takeover-blocked'
+  | 'anchor-differs'
+  | 'soft-match-blocked'
+  | 'admin-role'
+  | 'upn-conflict'
+  | 'smtp-conflict';
+
+/** An outcome and why: one shared object per kind, so a row costs no allocation for it. */
+export interface Prediction {
+  readonly outcome: EntraConnect;
+  readonly reason: EntraConnectReason;
+}
+
+const predict = (outcome: EntraConnect, reason: EntraConnectReason = ''): Prediction => ({ outcome, reason });
+
+export const PREDICTIONS = {
+  unknown: predict('unknown'),
+  outOfScope: predict('out-of-scope'),
+  notSynced: predict('not-synced', 'critical-system-object'),
+  hardMatch: predict('hard-match'),
+  privilegedRole: predict('blocked', 'privileged-role'),
+  objectIdentifierSet: predict('blocked', 'object-identifier-set'),
+  takeoverBlocked: predict('blocked', 'takeover-blocked'),
+  softMatch: predict('soft-match'),
+  anchorDiffers: predict('duplicate-created', 'anchor-differs'),
+  softMatchBlocked: predict('duplicate-created', 'soft-match-blocked'),
+  adminRole: predict('duplicate-created', 'admin-role'),
+  create: predict('create'),
+  upnConflict: predict('duplicate-created', 'upn-conflict'),
+  smtpConflict: predict('duplicate-created', 'smtp-conflict'),
+} as const;
 
 /** One output row: which records it joins (row numbers in the tables, -1 for none) and their verdict. */
 export interface ReconRow {
   status: Status;
   reason: string;
   entraConnect: EntraConnect;
+  entraConnectReason: EntraConnectReason;
   onprem: number;
   cloud: number;
   /** The other user an anchor ties this row to (anchor-of-/-under- reasons, quarantined copies). */
   relatedOnprem: number;
   relatedCloud: number;
   /**
-   * On-prem rows: the cloud user (not the one with this UPN) that already carries this user's
-   * ImmutableID, so Entra Connect will hard-match to it before it tries anything else.
+   * On-prem rows: the cloud user, other than the one with this UPN, that Entra Connect will take
+   * over (hard match on the anchor, or soft match on the primary SMTP address), or -1.
    */
-  hardMatch: number;
+  match: number;
 }
 
+/** The tenant's switches (features of /directory/onPremisesSynchronization) and what reconcile knows of it. */
 export interface ClassifyOptions {
-  /** The tenant has BlockSoftMatchEnabled: a missing ImmutableID cannot soft-match. */
+  /** blockSoftMatchEnabled: no soft match at all. */
   blockSoftMatch: boolean;
+  /** blockCloudObjectTakeoverThroughHardMatchEnabled: no hard match onto a cloud-managed user. */
+  blockHardMatchTakeover: boolean;
+  /** softMatchOnUpnEnabled: soft match on UPN when the primary SMTP address found nothing. */
+  upnSoftMatch: boolean;
+  /** The tenant's initial domain (x.onmicrosoft.com), where quarantined UPNs are put; any *.onmicrosoft.com when unknown. */
+  initialDomain?: string;
 }
 
-const QUARANTINED_UPN = /^[^@]+\+\d{4}@[^@]+\.onmicrosoft\.com$/i;
+export const DEFAULT_TENANT: ClassifyOptions = { blockSoftMatch: false, blockHardMatchTakeover: false, upnSoftMatch: true };
 
-/**
- * `tiedByAnchor`: an on-prem user's anchor is on another cloud user, or a cloud user carries an
- * on-prem user's anchor. Hard match is tried first, on the anchor alone, so it decides the outcome
- * whatever the UPNs say.
- */
-export function entraConnectOutcome(status: Status, reason: string, opts: ClassifyOptions, tiedByAnchor = false): EntraConnect {
-  if (status === 'invalid' || status === 'duplicate') return 'unknown';
-  if (tiedByAnchor) return 'hard-match';
-  switch (status) {
-    case 'match':
-      return 'hard-match';
-    case 'missing':
-      return opts.blockSoftMatch ? 'duplicate-created' : 'soft-match';
-    case 'mismatch':
-    case 'okta-anchored':
-      return 'duplicate-created';
-    case 'onprem-only':
-      return reason === 'anchor-under-other-upn' ? 'hard-match' : 'create';
-    case 'cloud-only':
-      return reason === 'anchor-of-onprem-user' ? 'hard-match' : 'out-of-scope';
-  }
-}
-
+/** `name+1234@` as documented, and `name1234@` as real quarantined users have it. */
+const QUARANTINED_UPN = /^(.+?)(\+?)(\d{4})@([^@]+)$/;
 
 /** The join indexes of both tables, built where each table was read (lib/core/tables.ts). */
 export interface Indexes {
@@ -85,23 +113,30 @@ export function* classify(
   indexes: Indexes = { onprem: onpremIndexes(on), cloud: cloudIndexes(cl) },
 ): Generator<ReconRow> {
   const { byUpn: onByUpn, byAnchor: onByAnchor } = indexes.onprem;
-  const { byUpn: cloudByUpn, byId: cloudById } = indexes.cloud;
+  const { byUpn: cloudByUpn, byId: cloudById, bySmtp: cloudBySmtp, addresses: cloudAddresses } = indexes.cloud;
   const onUpns = upnKeys(on);
   const onAnchors = anchorKeys(on);
   const cloudUpns = upnKeys(cl);
   const cloudIds = idKeys(cl);
+  const cloudSmtp = smtpKeys(cl);
   const joined = new Uint8Array(cl.count);
+  /** The on-prem row that will take each cloud user over (or be refused), and the outcome. */
+  const takenBy = new Int32Array(cl.count).fill(-1);
+  const takenAs: Prediction[] = [];
+  const bySmtp = on.hasAddresses && cl.hasAddresses;
+  /** The local parts of the on-prem UPNs, lower-cased: built when the first quarantine-shaped UPN is met. */
+  let localParts: Set<string> | undefined;
 
-  /** `hardMatch`: the other cloud user that carries an on-prem row's anchor. */
-  const row = (status: Status, reason: string, o: number, c: number, relatedOnprem = -1, relatedCloud = -1, hardMatch = -1): ReconRow => ({
+  const row = (status: Status, reason: string, o: number, c: number, relatedOnprem = -1, relatedCloud = -1, p: Prediction = PREDICTIONS.unknown, match = -1): ReconRow => ({
     status,
     reason,
-    entraConnect: entraConnectOutcome(status, reason, opts, hardMatch >= 0 || (o < 0 && relatedOnprem >= 0)),
+    entraConnect: p.outcome,
+    entraConnectReason: p.reason,
     onprem: o,
     cloud: c,
     relatedOnprem,
     relatedCloud,
-    hardMatch,
+    match,
   });
   /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
   const otherHolder = (b: Uint8Array, at: number, own: number): number => {
@@ -145,8 +180,8 @@ export function* classify(
       yield comparePair(o, c, at);
     } else {
       const holder = otherHolder(on.guids, at, -1);
-      if (holder >= 0) yield row('onprem-only', 'anchor-under-other-upn', o, -1, -1, holder, holder);
-      else yield row('onprem-only', 'will-create', o, -1);
+      if (holder >= 0) yield predicted('onprem-only', 'anchor-under-other-upn', o, -1, -1, holder, holder);
+      else yield predicted('onprem-only', 'will-create', o, -1, -1, -1, -1);
     }
   }
 
@@ -168,30 +203,124 @@ export function* classify(
   /** `at`: where the on-prem row's expected ImmutableID bytes are in on.guids. */
   function comparePair(o: number, c: number, at: number): ReconRow {
     const kind = cl.idKind[c];
-    if (kind === IdKind.Guid && sameBytes(cl.ids, c * 16, on.guids, at, 16)) return row('match', '', o, c);
-    const taker = otherHolder(on.guids, at, c);
-    if (kind === IdKind.Empty) return row('missing', '', o, c, -1, -1, taker);
+    if (kind === IdKind.Guid && sameBytes(cl.ids, c * 16, on.guids, at, 16)) return predicted('match', '', o, c, -1, -1, c);
+    const holder = otherHolder(on.guids, at, c);
+    if (kind === IdKind.Empty) return predicted('missing', '', o, c, -1, -1, holder);
     if (kind === IdKind.Other) {
       const okta = oktaIdKind(otherIdText(c));
-      if (okta) return row('okta-anchored', okta, o, c, -1, -1, taker);
-      return row('mismatch', 'not-guid', o, c, -1, -1, taker);
+      if (okta) return predicted('okta-anchored', okta, o, c, -1, -1, holder);
+      return predicted('mismatch', 'not-guid', o, c, -1, -1, holder);
     }
-    if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return row('mismatch', 'byte-order', o, c, -1, -1, taker);
+    if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return predicted('mismatch', 'byte-order', o, c, -1, -1, holder);
     const other = on.otherAnchorAt(o);
-    if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return row('mismatch', 'other-anchor-attribute', o, c, -1, -1, taker);
+    if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return predicted('mismatch', 'other-anchor-attribute', o, c, -1, -1, holder);
     const owner = anchorOwner(c);
-    if (owner >= 0) return row('mismatch', 'anchor-of-other-user', o, c, owner, -1, taker);
-    return row('mismatch', 'unknown-object', o, c, -1, -1, taker);
+    if (owner >= 0) return predicted('mismatch', 'anchor-of-other-user', o, c, owner, -1, holder);
+    return predicted('mismatch', 'unknown-object', o, c, -1, -1, holder);
+  }
+
+  /**
+   * An on-prem row in scope, with its prediction: `h` is the cloud user whose ImmutableID is the
+   * row's expected one (hard match), or -1; `c` the cloud user with the row's UPN, or -1.
+   */
+  function predicted(status: Status, reason: string, o: number, c: number, relatedOnprem: number, relatedCloud: number, h: number): ReconRow {
+    let target = h;
+    let p: Prediction;
+    if (on.hasCritical && on.critical[o]) {
+      p = PREDICTIONS.notSynced;
+      target = -1;
+    } else if (h >= 0) {
+      p = hardMatch(o, h);
+    } else {
+      target = softMatchCandidate(o, c);
+      p = target >= 0 ? softMatch(target) : created(o, c);
+    }
+    if (target >= 0 && (p === PREDICTIONS.hardMatch || p === PREDICTIONS.softMatch || p.outcome === 'blocked') && takenBy[target] < 0) {
+      takenBy[target] = o;
+      takenAs[target] = p;
+    }
+    const match = target >= 0 && target !== c && (p === PREDICTIONS.hardMatch || p === PREDICTIONS.softMatch || p.outcome === 'blocked') ? target : -1;
+    return row(status, reason, o, c, relatedOnprem, relatedCloud, p, match);
+  }
+
+  /** The 2026 protections: a privileged role, another object's identifier, a blocked takeover. */
+  function hardMatch(o: number, h: number): Prediction {
+    if (cl.hasRoles && cl.privileged[h] === 1) return PREDICTIONS.privilegedRole;
+    if (cl.hasObjectIdentifier && cl.objIdentLen[h] > 0 && !isOwnIdentifier(o, h)) return PREDICTIONS.objectIdentifierSet;
+    if (opts.blockHardMatchTakeover && cl.sync[h] !== 1) return PREDICTIONS.takeoverBlocked;
+    return PREDICTIONS.hardMatch;
+  }
+
+  /** The primary SMTP address first, then (when the tenant allows it) the UPN. */
+  function softMatchCandidate(o: number, c: number): number {
+    if (bySmtp && on.smtpLen[o] > 0) {
+      const s = cloudBySmtp.find(cloudSmtp, on.arena.bytes, on.smtpAt[o], on.smtpLen[o], on.smtpHash[o]);
+      if (s >= 0) return s;
+    }
+    return opts.upnSoftMatch ? c : -1;
+  }
+
+  function softMatch(s: number): Prediction {
+    if (cl.idKind[s] !== IdKind.Empty) return PREDICTIONS.anchorDiffers;
+    if (opts.blockSoftMatch) return PREDICTIONS.softMatchBlocked;
+    if (cl.hasRoles && cl.roles[s] !== 0) return PREDICTIONS.adminRole;
+    return PREDICTIONS.softMatch;
+  }
+
+  /** A new cloud user: created anyway, with a placeholder UPN or without the address, when either is taken. */
+  function created(o: number, c: number): Prediction {
+    if (c >= 0) return PREDICTIONS.upnConflict;
+    if (bySmtp) {
+      for (const a of addressesOf(on.text(on.proxyAt, on.proxyLen, o), on.text(on.mailAt, on.mailLen, o)).all) {
+        if (cloudAddresses.holder(a) >= 0) return PREDICTIONS.smtpConflict;
+      }
+    }
+    return PREDICTIONS.create;
+  }
+
+  /**
+   * What onPremisesObjectIdentifier holds is not documented; a value naming this object (its
+   * objectGUID, or its anchor as ImmutableID) counts as its own, anything else as another's.
+   */
+  function isOwnIdentifier(o: number, h: number): boolean {
+    const ident = cl.arena.text(cl.objIdentAt[h], cl.objIdentLen[h]);
+    const buf = Buffer.alloc(36);
+    if (on.objectGuidKind[o]) {
+      writeDisplayGuid(on.guids, o * 32, buf, 0);
+      if (ident === buf.toString('latin1')) return true;
+    }
+    writeImmutableId(on.guids, on.anchorAt(o), buf, 0);
+    return ident === buf.toString('latin1', 0, 24).toLowerCase();
   }
 
   function cloudOnly(c: number): ReconRow {
     const kind = cl.idKind[c];
     const owner = anchorOwner(c);
-    if (QUARANTINED_UPN.test(cl.upn(c))) return row('cloud-only', 'quarantined-duplicate', -1, c, owner);
-    if (kind === IdKind.Other && oktaIdKind(otherIdText(c))) return row('cloud-only', 'okta-anchored', -1, c);
-    if (owner >= 0) return row('cloud-only', 'anchor-of-onprem-user', -1, c, owner);
-    if (kind !== IdKind.Empty) return row('cloud-only', 'orphan-anchor', -1, c);
-    return row('cloud-only', 'unanchored', -1, c);
+    const by = takenBy[c];
+    const p = by >= 0 ? takenAs[c] : PREDICTIONS.outOfScope;
+    const related = by >= 0 ? by : owner;
+    if (isQuarantined(c)) return row('cloud-only', 'quarantined-duplicate', -1, c, related, -1, p);
+    if (kind === IdKind.Other && oktaIdKind(otherIdText(c))) return row('cloud-only', 'okta-anchored', -1, c, by, -1, p);
+    if (owner >= 0) return row('cloud-only', 'anchor-of-onprem-user', -1, c, related, -1, p);
+    if (kind !== IdKind.Empty) return row('cloud-only', 'orphan-anchor', -1, c, by, -1, p);
+    return row('cloud-only', 'unanchored', -1, c, by, -1, p);
+  }
+
+  /**
+   * A copy Entra Connect made when the UPN was taken: its provisioning errors say so, or its UPN
+   * is an on-prem user's local part and four digits on the initial domain (`name+1234@` as the
+   * docs write it is recognised on any *.onmicrosoft.com domain).
+   */
+  function isQuarantined(c: number): boolean {
+    if (cl.hasProvisioningErrors && cl.upnConflict[c]) return true;
+    const m = QUARANTINED_UPN.exec(cl.upn(c));
+    if (!m) return false;
+    const domain = m[4].toLowerCase();
+    const onInitial = opts.initialDomain ? domain === opts.initialDomain : domain.endsWith('.onmicrosoft.com');
+    if (m[2] === '+') return domain.endsWith('.onmicrosoft.com');
+    if (!onInitial) return false;
+    localParts ??= new Set(Array.from({ length: on.count }, (_, o) => on.upn(o).toLowerCase().split('@')[0]));
+    return localParts.has(m[1].toLowerCase());
   }
 }
 

@@ -11,7 +11,7 @@ import { IdreconError } from '../errors';
 import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
 import type { AnchorAttribute, Invalid } from './classify';
 import { readDisplayGuid, readImmutableId } from './guid';
-import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, hashBytes } from './tables';
+import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, Role, addressesOf, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
 
@@ -57,6 +57,19 @@ function shapeProblem(r: FieldBytes, headerCount: number): Invalid | undefined {
     column: '',
     value: `${r.count} fields`,
     message: `the row has ${r.count} fields but the header has ${headerCount}; a line break or delimiter inside an unquoted value usually causes this: fix the row or re-export`,
+  };
+}
+
+const PROXY_HINT = "re-export with the values joined, e.g. Select-Object UserPrincipalName,ObjectGUID,mail,@{n='proxyAddresses';e={$_.proxyAddresses -join ';'}}";
+
+/** A multi-valued attribute exported naively: the type name is in the cell, not the values. */
+function addressProblem(column: string, value: string): Invalid | undefined {
+  if (!/^System\.String\[\]$|ADPropertyValueCollection|^System\.Object\[\]$/.test(value)) return undefined;
+  return {
+    reason: 'binary-export',
+    column,
+    value,
+    message: `'${value}' is what Export-Csv writes for a multi-valued attribute: the addresses are not in the file; ${PROXY_HINT}`,
   };
 }
 
@@ -162,6 +175,34 @@ abstract class RowReader {
     t.keyHash[row] = hashBytes(a.bytes, k.at, k.len);
   }
 
+  /**
+   * The mail and proxyAddresses cells, and the primary SMTP address as a join key; a problem
+   * when the proxyAddresses cell holds a type name instead of the addresses.
+   */
+  protected addresses(t: OnpremTable | CloudTable, r: FieldBytes, row: number, mail: ColumnAt | undefined, proxy: ColumnAt | undefined): Invalid | undefined {
+    this.putTrimmed(t, r, proxy?.index, row, t.proxyAt, t.proxyLen);
+    this.putTrimmed(t, r, mail?.index, row, t.mailAt, t.mailLen);
+    const proxies = t.text(t.proxyAt, t.proxyLen, row);
+    const problem = proxy && addressProblem(proxy.name, proxies);
+    const { primary } = problem ? { primary: '' } : addressesOf(proxies, t.text(t.mailAt, t.mailLen, row));
+    if (primary === '') {
+      t.smtpAt[row] = t.smtpLen[row] = t.smtpHash[row] = 0;
+    } else {
+      const put = t.arena.put(primary);
+      t.smtpAt[row] = put.at;
+      t.smtpLen[row] = put.len;
+      t.smtpHash[row] = hashBytes(t.arena.bytes, put.at, put.len);
+    }
+    return problem;
+  }
+
+  /** A True/False cell, any case: 1 true, 2 false, 0 empty or anything else. */
+  protected bool(r: FieldBytes, i: number | undefined): number {
+    if (i === undefined || (this.asciiTrim(r, i) && this.from === this.to)) return 0;
+    const v = r.text(i).trim().toLowerCase();
+    return v === 'true' ? 1 : v === 'false' ? 2 : 0;
+  }
+
   /** Copies trimmed cell i into the arena, noting where in at[row] and its length in len[row]. */
   protected putTrimmed(t: OnpremTable | CloudTable, r: FieldBytes, i: number | undefined, row: number, at: Int32Array, len: Int32Array): void {
     if (i === undefined) {
@@ -181,6 +222,9 @@ export interface OnpremColumns {
   upn: ColumnAt;
   objectGuid: ColumnAt | undefined;
   consistencyGuid: ColumnAt | undefined;
+  mail?: ColumnAt;
+  proxyAddresses?: ColumnAt;
+  critical?: ColumnAt;
 }
 
 export class OnpremRows extends RowReader {
@@ -192,6 +236,8 @@ export class OnpremRows extends RowReader {
     private readonly opts: OnpremOptions,
   ) {
     super(file, headerCount);
+    if (columns.mail || columns.proxyAddresses) table.useAddresses();
+    if (columns.critical) table.useCritical();
   }
 
   add(r: FieldBytes): void {
@@ -209,7 +255,9 @@ export class OnpremRows extends RowReader {
     const invalid =
       shapeProblem(r, this.headerCount) ??
       (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ??
-      (parsed.kind === 'guid' ? undefined : anchorProblem({ column: column?.name ?? attribute, value: column ? r.text(column.index) : '' }, parsed));
+      (parsed.kind === 'guid' ? undefined : anchorProblem({ column: column?.name ?? attribute, value: column ? r.text(column.index) : '' }, parsed)) ??
+      (t.hasAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined);
+    if (t.hasCritical) t.critical[row] = Number(this.bool(r, this.columns.critical?.index) === 1);
     if (invalid) t.invalid.set(row, invalid);
     t.anchor[row] = invalid ? Anchor.None : attribute === 'objectGUID' ? Anchor.ObjectGuid : Anchor.ConsistencyGuid;
   }
@@ -241,7 +289,17 @@ export interface CloudColumns {
   objectId: ColumnAt | undefined;
   immutableId: ColumnAt;
   syncEnabled: ColumnAt | undefined;
+  mail?: ColumnAt;
+  proxyAddresses?: ColumnAt;
+  directoryRoles?: ColumnAt;
+  privilegedRole?: ColumnAt;
+  objectIdentifier?: ColumnAt;
+  provisioningErrors?: ColumnAt;
 }
+
+const ELIGIBLE = ' (eligible)';
+/** What onPremisesProvisioningErrors holds for a UPN conflict, as Graph or ConvertTo-Json writes it. */
+const UPN_CONFLICT = /"propertyCausingError"\s*:\s*"UserPrincipalName"/i;
 
 export class CloudRows extends RowReader {
   constructor(
@@ -251,6 +309,10 @@ export class CloudRows extends RowReader {
     private readonly columns: CloudColumns,
   ) {
     super(file, headerCount);
+    if (columns.mail || columns.proxyAddresses) table.useAddresses();
+    if (columns.directoryRoles || columns.privilegedRole) table.useRoles();
+    if (columns.objectIdentifier) table.useObjectIdentifier();
+    if (columns.provisioningErrors) table.useProvisioningErrors();
   }
 
   add(r: FieldBytes): void {
@@ -260,9 +322,34 @@ export class CloudRows extends RowReader {
     this.setUpn(t, row, r, upn.index);
     this.putTrimmed(t, r, objectId?.index, row, t.objectIdAt, t.objectIdLen);
     t.idKind[row] = this.immutableId(r, immutableId.index, row);
-    t.sync[row] = this.sync(r, syncEnabled?.index);
-    const invalid = shapeProblem(r, this.headerCount) ?? (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined);
+    t.sync[row] = this.bool(r, syncEnabled?.index);
+    const addressProblem = t.hasAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined;
+    if (t.hasRoles) this.roles(r, row);
+    if (t.hasObjectIdentifier) {
+      const put = t.arena.put(this.cell(r, this.columns.objectIdentifier).replace(/^\{|\}$/g, '').toLowerCase());
+      t.objIdentAt[row] = put.at;
+      t.objIdentLen[row] = put.len;
+    }
+    if (t.hasProvisioningErrors) t.upnConflict[row] = Number(UPN_CONFLICT.test(this.cell(r, this.columns.provisioningErrors)));
+    const invalid = shapeProblem(r, this.headerCount) ?? (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ?? addressProblem;
     if (invalid) t.invalid.set(row, invalid);
+  }
+
+  private cell(r: FieldBytes, column: ColumnAt | undefined): string {
+    return column ? r.text(column.index).trim() : '';
+  }
+
+  /** directoryRoles: active and eligible roles; privilegedRole: True, False or unknown. */
+  private roles(r: FieldBytes, row: number): void {
+    const t = this.table;
+    this.putTrimmed(t, r, this.columns.directoryRoles?.index, row, t.rolesAt, t.rolesLen);
+    let flags = 0;
+    for (const part of t.text(t.rolesAt, t.rolesLen, row).split(';')) {
+      const role = part.trim();
+      if (role) flags |= role.toLowerCase().endsWith(ELIGIBLE) ? Role.Eligible : Role.Active;
+    }
+    t.roles[row] = flags;
+    t.privileged[row] = this.bool(r, this.columns.privilegedRole?.index);
   }
 
   private immutableId(r: FieldBytes, i: number, row: number): IdKind {
@@ -275,12 +362,5 @@ export class CloudRows extends RowReader {
     }
     this.putTrimmed(t, r, i, row, t.idAt, t.idLen);
     return IdKind.Other;
-  }
-
-  /** onPremisesSyncEnabled: 1 true, 2 false, 0 for empty or anything else. */
-  private sync(r: FieldBytes, i: number | undefined): number {
-    if (i === undefined || (this.asciiTrim(r, i) && this.from === this.to)) return 0;
-    const v = r.text(i).trim().toLowerCase();
-    return v === 'true' ? 1 : v === 'false' ? 2 : 0;
   }
 }

@@ -93,6 +93,8 @@ function grown<T extends Int32Array | Uint8Array>(a: T, size: number): T {
   return b;
 }
 
+const OPTIONAL_SHARED = ['smtpAt', 'smtpLen', 'smtpHash', 'proxyAt', 'proxyLen', 'mailAt', 'mailLen'];
+
 /** Columns both sides share: where each row starts in its file, its UPN and its join key. */
 abstract class Table {
   count = 0;
@@ -115,15 +117,45 @@ abstract class Table {
     return this.count++;
   }
 
-  /** Every column keeps its width per row (16 or 32 bytes for GUID columns). */
+  /** Every column keeps its width per row (16 or 32 bytes for GUID columns, 0 for an optional column not in use). */
   private grow(size: number): void {
     const self = this as unknown as Record<string, Int32Array | Uint8Array>;
     for (const name of this.columnNames()) self[name] = grown(self[name], (self[name].length / this.capacity) * size);
     this.capacity = size;
   }
 
+  /**
+   * Gives optional columns (empty until then) one slot per row, for a file that has them. A
+   * file without them pays neither memory nor time for them.
+   */
+  protected use(names: readonly string[]): void {
+    const self = this as unknown as Record<string, Int32Array | Uint8Array>;
+    for (const name of names) self[name] = new (self[name].constructor as new (n: number) => Int32Array | Uint8Array)(this.capacity);
+  }
+
   protected columnNames(): string[] {
-    return ['line', 'upnAt', 'upnLen', 'keyAt', 'keyLen', 'keyHash'];
+    return ['line', 'upnAt', 'upnLen', 'keyAt', 'keyLen', 'keyHash', ...OPTIONAL_SHARED];
+  }
+
+  /** The primary SMTP address, lower-cased: `SMTP:` of proxyAddresses, else mail (see primarySmtp). */
+  smtpAt = new Int32Array(0);
+  smtpLen = new Int32Array(0);
+  smtpHash = new Int32Array(0);
+  /** The proxyAddresses and mail cells as read, for the address conflicts Entra ID refuses. */
+  proxyAt = new Int32Array(0);
+  proxyLen = new Int32Array(0);
+  mailAt = new Int32Array(0);
+  mailLen = new Int32Array(0);
+  /** True once the file has a mail or proxyAddresses column. */
+  hasAddresses = false;
+
+  useAddresses(): void {
+    this.use(OPTIONAL_SHARED);
+    this.hasAddresses = true;
+  }
+
+  text(at: Int32Array, len: Int32Array, i: number): string {
+    return at.length === 0 ? '' : this.arena.text(at[i], len[i]);
   }
 
   upn(i: number): string {
@@ -138,9 +170,17 @@ export class OnpremTable extends Table {
   consistencyGuidKind = new Uint8Array(this.capacity);
   /** Which attribute is the row's source anchor; None for an invalid row. */
   anchor = new Uint8Array(this.capacity);
+  /** isCriticalSystemObject, 1 when true; empty unless the file has the column. */
+  critical = new Uint8Array(0);
+  hasCritical = false;
 
   protected override columnNames(): string[] {
-    return [...super.columnNames(), 'guids', 'objectGuidKind', 'consistencyGuidKind', 'anchor'];
+    return [...super.columnNames(), 'guids', 'objectGuidKind', 'consistencyGuidKind', 'anchor', 'critical'];
+  }
+
+  useCritical(): void {
+    this.use(['critical']);
+    this.hasCritical = true;
   }
 
   /** Where in `guids` the row's expected ImmutableID (as bytes) is; -1 when it has none. */
@@ -168,9 +208,118 @@ export class CloudTable extends Table {
   idLen = new Int32Array(this.capacity);
   /** 0 empty, 1 true, 2 false. */
   sync = new Uint8Array(this.capacity);
+  /** The directoryRoles cell as read; Role.Active and Role.Eligible bits of what it lists. */
+  rolesAt = new Int32Array(0);
+  rolesLen = new Int32Array(0);
+  roles = new Uint8Array(0);
+  /** privilegedRole: 0 unknown (empty), 1 True, 2 False. */
+  privileged = new Uint8Array(0);
+  hasRoles = false;
+  /** onPremisesObjectIdentifier, lower-cased, without braces. */
+  objIdentAt = new Int32Array(0);
+  objIdentLen = new Int32Array(0);
+  hasObjectIdentifier = false;
+  /** 1 when onPremisesProvisioningErrors record a UserPrincipalName conflict. */
+  upnConflict = new Uint8Array(0);
+  hasProvisioningErrors = false;
 
   protected override columnNames(): string[] {
-    return [...super.columnNames(), 'objectIdAt', 'objectIdLen', 'idKind', 'ids', 'idAt', 'idLen', 'sync'];
+    return [
+      ...super.columnNames(),
+      ...['objectIdAt', 'objectIdLen', 'idKind', 'ids', 'idAt', 'idLen', 'sync'],
+      ...['rolesAt', 'rolesLen', 'roles', 'privileged', 'objIdentAt', 'objIdentLen', 'upnConflict'],
+    ];
+  }
+
+  useRoles(): void {
+    this.use(['rolesAt', 'rolesLen', 'roles', 'privileged']);
+    this.hasRoles = true;
+  }
+
+  useObjectIdentifier(): void {
+    this.use(['objIdentAt', 'objIdentLen']);
+    this.hasObjectIdentifier = true;
+  }
+
+  useProvisioningErrors(): void {
+    this.use(['upnConflict']);
+    this.hasProvisioningErrors = true;
+  }
+}
+
+export const enum Role {
+  Active = 1,
+  Eligible = 2,
+}
+
+/**
+ * Every e-mail address a row holds, and its primary one: the `SMTP:` value of proxyAddresses,
+ * else mail. Addresses on *.onmicrosoft.com are left out: Entra ID does not match on them.
+ */
+export function addressesOf(proxyAddresses: string, mail: string): { primary: string; all: string[] } {
+  let primary = '';
+  const all: string[] = [];
+  for (const part of proxyAddresses.split(';')) {
+    const value = part.trim();
+    if (!/^smtp:/i.test(value)) continue;
+    const address = value.slice(5).trim().toLowerCase();
+    if (!address || address.endsWith('.onmicrosoft.com')) continue;
+    if (value.startsWith('SMTP:') && !primary) primary = address;
+    if (!all.includes(address)) all.push(address);
+  }
+  const m = mail.trim().toLowerCase();
+  if (m && !m.endsWith('.onmicrosoft.com')) {
+    if (!primary) primary = m;
+    if (!all.includes(m)) all.push(m);
+  }
+  return { primary, all };
+}
+
+/**
+ * The cloud users' addresses, one entry per address, found by the address: Entra ID keeps
+ * proxy addresses and mail unique across the tenant, so an on-prem address already taken
+ * by a cloud user that is not matched is a conflict. Built only when the export has addresses.
+ */
+export class AddressList {
+  readonly arena = new Arena();
+  count = 0;
+  at = new Int32Array(256);
+  len = new Int32Array(256);
+  hash = new Int32Array(256);
+  /** The cloud row that holds the address. */
+  row = new Int32Array(256);
+  index = new KeyIndex(0);
+
+  add(address: string, row: number): void {
+    if (this.count === this.at.length) {
+      const size = this.count * 2;
+      this.at = grown(this.at, size);
+      this.len = grown(this.len, size);
+      this.hash = grown(this.hash, size);
+      this.row = grown(this.row, size);
+    }
+    const put = this.arena.put(address);
+    this.at[this.count] = put.at;
+    this.len[this.count] = put.len;
+    this.hash[this.count] = hashBytes(this.arena.bytes, put.at, put.len);
+    this.row[this.count++] = row;
+  }
+
+  build(): void {
+    this.index = new KeyIndex(this.count);
+    const src = this.keys();
+    for (let i = 0; i < this.count; i++) this.index.add(src, i);
+  }
+
+  keys(): KeySource {
+    return { bytes: this.arena.bytes, at: (i) => this.at[i], len: (i) => this.len[i], hash: (i) => this.hash[i] };
+  }
+
+  /** The cloud row holding `address` (lower-case), or -1. */
+  holder(address: string): number {
+    const b = Buffer.from(address, 'utf8');
+    const e = this.index.find(this.keys(), b, 0, b.length, hashBytes(b, 0, b.length));
+    return e < 0 ? -1 : this.row[e];
   }
 }
 
@@ -259,8 +408,16 @@ export function onpremIndexes(on: OnpremTable): { byUpn: KeyIndex; byAnchor: Key
   return { byUpn, byAnchor };
 }
 
-/** Cloud rows by UPN key and by ImmutableID, where that is a GUID. */
-export function cloudIndexes(cl: CloudTable): { byUpn: KeyIndex; byId: KeyIndex } {
+export interface CloudIndexes {
+  byUpn: KeyIndex;
+  byId: KeyIndex;
+  /** By primary SMTP address, and every address: only when the export has addresses. */
+  bySmtp: KeyIndex;
+  addresses: AddressList;
+}
+
+/** Cloud rows by UPN key and by ImmutableID, where that is a GUID; by address when the export has them. */
+export function cloudIndexes(cl: CloudTable): CloudIndexes {
   const byUpn = new KeyIndex(cl.count);
   const byId = new KeyIndex(cl.count);
   const upns = upnKeys(cl);
@@ -269,7 +426,21 @@ export function cloudIndexes(cl: CloudTable): { byUpn: KeyIndex; byId: KeyIndex 
     if (cl.keyLen[i] > 0) byUpn.add(upns, i);
     if (cl.idKind[i] === IdKind.Guid) byId.add(ids, i);
   }
-  return { byUpn, byId };
+  const bySmtp = new KeyIndex(cl.hasAddresses ? cl.count : 0);
+  const addresses = new AddressList();
+  if (cl.hasAddresses) {
+    const smtp = smtpKeys(cl);
+    for (let i = 0; i < cl.count; i++) {
+      if (cl.smtpLen[i] > 0) bySmtp.add(smtp, i);
+      for (const a of addressesOf(cl.text(cl.proxyAt, cl.proxyLen, i), cl.text(cl.mailAt, cl.mailLen, i)).all) addresses.add(a, i);
+    }
+    addresses.build();
+  }
+  return { byUpn, byId, bySmtp, addresses };
+}
+
+export function smtpKeys(t: OnpremTable | CloudTable): KeySource {
+  return { bytes: t.arena.bytes, at: (i) => t.smtpAt[i], len: (i) => t.smtpLen[i], hash: (i) => t.smtpHash[i] };
 }
 
 export function anchorKeys(on: OnpremTable): KeySource {

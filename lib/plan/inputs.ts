@@ -21,13 +21,16 @@ const RECONCILIATION: ColumnSpec<ReconField>[] = [
   own('upn', 'upn'),
   own('status', 'status'),
   own('reason', 'reason'),
-  own('hardMatchUpn', 'hard_match_upn'),
+  own('entraConnect', 'entra_connect', false),
+  own('entraConnectReason', 'entra_connect_reason', false),
+  own('matchUpn', 'match_upn'),
   own('expectedImmutableId', 'expected_immutable_id'),
   own('cloudImmutableId', 'cloud_immutable_id'),
   own('anchorAttribute', 'anchor_attribute'),
   own('cloudUpn', 'cloud_upn'),
   own('cloudObjectId', 'cloud_object_id'),
   own('cloudSyncEnabled', 'cloud_sync_enabled'),
+  own('cloudRoles', 'cloud_roles', false),
   own('relatedUpn', 'related_upn'),
 ];
 

@@ -12,13 +12,19 @@ export interface ReconciliationRow {
   upn: string;
   status: string;
   reason: string;
-  hardMatchUpn: string;
+  /** What Entra Connect will do, and why (empty in a reconciliation from before these columns). */
+  entraConnect: string;
+  entraConnectReason: string;
+  /** The cloud account Entra Connect will take over when it is not the one with this UPN. */
+  matchUpn: string;
   expectedImmutableId: string;
   cloudImmutableId: string;
   anchorAttribute: string;
   cloudUpn: string;
   cloudObjectId: string;
   cloudSyncEnabled: string;
+  /** The cloud user's directory roles, `;`-separated, eligible ones marked ` (eligible)`. */
+  cloudRoles: string;
   relatedUpn: string;
 }
 
@@ -176,13 +182,22 @@ export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | unde
       `Okta pushes ${pushedBack} as this user's ImmutableID (profile.immutableId of its Office 365 app user) but the on-prem anchor gives ${r.expectedImmutableId}: Okta would push its value back over any fix; correct the Okta mapping, or turn provisioning off, first.`,
     );
   }
+  const connect = connectReview(r);
+  if (connect) return review(r, connect);
   const writable = SETTABLE[key] || (key === 'cloud-only/unanchored' && okta);
   if (writable && r.cloudSyncEnabled === 'true') {
     return review(r, 'The cloud user is synchronised from on-prem now (onPremisesSyncEnabled), so Graph refuses the change: fix it at the source.');
   }
+  const roles = activeRoles(r.cloudRoles);
+  if (writable && roles.length > 0) {
+    return review(
+      r,
+      `The cloud user holds the admin role ${roles.join(', ')}, and Graph refuses an application's change of onPremisesImmutableId or userPrincipalName on such a user: make the change signed in as a Privileged Authentication Administrator, or remove the role for the change and assign it again after.`,
+    );
+  }
   if (SETTABLE[key]) {
-    if (r.hardMatchUpn) {
-      return review(r, `The cloud user ${r.hardMatchUpn} already carries this user's anchor, and ImmutableIDs are unique: decide which cloud account belongs to the user.`);
+    if (r.matchUpn) {
+      return review(r, `The cloud user ${r.matchUpn} already carries this user's anchor, and ImmutableIDs are unique: decide which cloud account belongs to the user.`);
     }
     // There is nothing to clear on a user without an ImmutableID.
     if (ctx.clearInsteadOfSet && r.cloudImmutableId === '') return undefined;
@@ -190,6 +205,34 @@ export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | unde
   }
   if (key === 'cloud-only/unanchored' && okta) return oktaOnly(r, ctx, okta);
   if (REVIEW[key] || r.status === 'duplicate' || r.status === 'invalid') return review(r, reviewWhy(r));
+  return undefined;
+}
+
+const activeRoles = (cell: string): string[] =>
+  cell
+    .split(';')
+    .map((r) => r.trim())
+    .filter((r) => r && !r.toLowerCase().endsWith(' (eligible)'));
+
+/**
+ * Where Entra Connect will refuse the match, or match an account under another UPN: nothing to
+ * apply, but something a person must do before the cutover. Never changed by idrecon.
+ */
+function connectReview(r: ReconciliationRow): string | undefined {
+  const target = r.matchUpn || r.cloudUpn;
+  if (r.entraConnect === 'blocked') {
+    switch (r.entraConnectReason) {
+      case 'privileged-role':
+        return `Entra Connect will refuse to hard-match this user to ${target}, which holds or is eligible for a privileged role (InvalidHardMatch, 103): remove the role assignment and any PIM eligibility for the cutover, let Entra Connect match the user, then assign them again.`;
+      case 'object-identifier-set':
+        return `Entra Connect will refuse to hard-match this user to ${target}, whose onPremisesObjectIdentifier names another on-prem object (AttributeUpdateNotAllowed, 96): if this AD user owns the account, clear it (PATCH /beta/users/{id} {"onPremisesObjectIdentifier": null}, permission User-OnPremisesSyncBehavior.ReadWrite.All) or turn on allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled for the cutover.`;
+      default:
+        return `The tenant blocks cloud object takeover through hard match (blockCloudObjectTakeoverThroughHardMatchEnabled) and ${target} is cloud-managed, so Entra Connect will not match it: turn the switch off for a matching window, then on again.`;
+    }
+  }
+  if (r.entraConnect === 'soft-match' && r.matchUpn) {
+    return `Entra Connect will soft-match this user on its primary SMTP address to ${r.matchUpn}, an account under another UPN, and take it over: confirm it is the same person before the cutover, or change the address.`;
+  }
   return undefined;
 }
 

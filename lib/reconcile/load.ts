@@ -7,14 +7,27 @@ import { Worker } from 'node:worker_threads';
 import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
 import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
-import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
+import { AddressList, Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../core/directory-entry';
 import { isLdifFile, scanLdif } from '../io/ldif';
 
-export type OnpremField = 'upn' | 'objectGuid' | 'consistencyGuid';
-export type CloudField = 'upn' | 'objectId' | 'immutableId' | 'syncEnabled';
+export type OnpremField = 'upn' | 'objectGuid' | 'consistencyGuid' | 'mail' | 'proxyAddresses' | 'critical';
+export type CloudField =
+  | 'upn'
+  | 'objectId'
+  | 'immutableId'
+  | 'syncEnabled'
+  | 'mail'
+  | 'proxyAddresses'
+  | 'directoryRoles'
+  | 'privilegedRole'
+  | 'objectIdentifier'
+  | 'provisioningErrors';
+
+/** Optional columns found by their own name only (any case), as the exports write them. */
+const optional = <F extends string>(field: F, label: string): ColumnSpec<F> => ({ field, label, aliases: [label], required: false, expected: `at most one ${label} column` });
 
 export function onpremColumns(sourceAnchor: OnpremOptions['sourceAnchor']): ColumnSpec<OnpremField>[] {
   return [
@@ -27,6 +40,9 @@ export function onpremColumns(sourceAnchor: OnpremOptions['sourceAnchor']): Colu
       required: sourceAnchor === 'mS-DS-ConsistencyGuid',
       option: '--onprem-consistency-guid-column',
     },
+    optional('mail', 'mail'),
+    optional('proxyAddresses', 'proxyAddresses'),
+    optional('critical', 'isCriticalSystemObject'),
   ];
 }
 
@@ -41,6 +57,12 @@ export const CLOUD_COLUMNS: ColumnSpec<CloudField>[] = [
     option: '--cloud-immutable-id-column',
   },
   { field: 'syncEnabled', label: 'onPremisesSyncEnabled', aliases: ['onPremisesSyncEnabled', 'DirSyncEnabled'], required: false, option: '--cloud-sync-column' },
+  optional('mail', 'mail'),
+  optional('proxyAddresses', 'proxyAddresses'),
+  optional('directoryRoles', 'directoryRoles'),
+  optional('privilegedRole', 'privilegedRole'),
+  optional('objectIdentifier', 'onPremisesObjectIdentifier'),
+  optional('provisioningErrors', 'onPremisesProvisioningErrors'),
 ];
 
 export interface Loaded<T> {
@@ -87,14 +109,32 @@ export function loadOnprem(
   onRows: OnRows,
 ): Promise<Loaded<OnpremTable>> {
   return load(file, (visit) => scanOnprem(file, read, visit), onpremColumns(opts.sourceAnchor), explicit, onRows, (header, at) => {
-    const columns = { upn: at('upn')!, objectGuid: at('objectGuid'), consistencyGuid: at('consistencyGuid') };
+    const columns = {
+      upn: at('upn')!,
+      objectGuid: at('objectGuid'),
+      consistencyGuid: at('consistencyGuid'),
+      mail: at('mail'),
+      proxyAddresses: at('proxyAddresses'),
+      critical: at('critical'),
+    };
     return new OnpremRows(new OnpremTable(), file, header.length, columns, opts);
   });
 }
 
 export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<Record<CloudField, string>>, onRows: OnRows): Promise<Loaded<CloudTable>> {
   return load(file, (visit) => scanCsv(file, read, visit), CLOUD_COLUMNS, explicit, onRows, (header, at) => {
-    const columns = { upn: at('upn')!, objectId: at('objectId'), immutableId: at('immutableId')!, syncEnabled: at('syncEnabled') };
+    const columns = {
+      upn: at('upn')!,
+      objectId: at('objectId'),
+      immutableId: at('immutableId')!,
+      syncEnabled: at('syncEnabled'),
+      mail: at('mail'),
+      proxyAddresses: at('proxyAddresses'),
+      directoryRoles: at('directoryRoles'),
+      privilegedRole: at('privilegedRole'),
+      objectIdentifier: at('objectIdentifier'),
+      provisioningErrors: at('provisioningErrors'),
+    };
     return new CloudRows(new CloudTable(), file, header.length, columns);
   });
 }
@@ -158,7 +198,7 @@ export function transferables(side: Side): ArrayBuffer[] {
   const visit = (o: object): void => {
     for (const v of Object.values(o)) {
       if (ArrayBuffer.isView(v)) buffers.add(v.buffer as ArrayBuffer);
-      else if (v instanceof Arena || v instanceof KeyIndex) visit(v);
+      else if (v instanceof Arena || v instanceof KeyIndex || v instanceof AddressList) visit(v);
     }
   };
   visit(side.loaded.table);
@@ -171,7 +211,16 @@ function revive(side: Side): Side {
   const table = side.loaded.table;
   Object.setPrototypeOf(table, side.kind === 'onprem' ? OnpremTable.prototype : CloudTable.prototype);
   Object.setPrototypeOf(table.arena, Arena.prototype);
-  for (const index of Object.values(side.indexes)) Object.setPrototypeOf(index, KeyIndex.prototype);
+  for (const index of Object.values(side.indexes)) {
+    if (index.arena) {
+      // The cloud side's address list: its arena and index travel inside it.
+      Object.setPrototypeOf(index, AddressList.prototype);
+      Object.setPrototypeOf(index.arena, Arena.prototype);
+      Object.setPrototypeOf(index.index, KeyIndex.prototype);
+    } else {
+      Object.setPrototypeOf(index, KeyIndex.prototype);
+    }
+  }
   return side;
 }
 

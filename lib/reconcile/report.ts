@@ -4,6 +4,7 @@
  */
 import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, type OnpremTable } from '../core/tables';
 import { type ReconRow, STATUSES, type Status } from '../core/classify';
+import { type TenantSettings, settingsLine } from './tenant-settings';
 import { writeDisplayGuid, writeImmutableId } from '../core/guid';
 import type { CsvStats } from '../io/csv-reader';
 import type { ByteCsvWriter } from '../io/csv-writer';
@@ -16,7 +17,8 @@ export const RECONCILIATION_COLUMNS = [
   'status',
   'reason',
   'entra_connect',
-  'hard_match_upn',
+  'entra_connect_reason',
+  'match_upn',
   'expected_immutable_id',
   'cloud_immutable_id',
   'anchor_attribute',
@@ -25,6 +27,8 @@ export const RECONCILIATION_COLUMNS = [
   'cloud_upn',
   'cloud_object_id',
   'cloud_sync_enabled',
+  'cloud_roles',
+  'cloud_privileged_role',
   'related_upn',
   'onprem_line',
   'cloud_line',
@@ -37,6 +41,7 @@ const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
 const encoded = new Map<string, Buffer>();
 const bytesOf = (text: string): Buffer => encoded.get(text) ?? encoded.set(text, ascii(text)).get(text)!;
 const SYNC = [ascii(''), ascii('true'), ascii('false')];
+const PRIVILEGED = [ascii(''), ascii('True'), ascii('False')];
 
 /** Writes the fields of one reconciliation row (the caller ends it), copying each value from the tables (docs/reconcile.md has the columns). */
 export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
@@ -47,7 +52,8 @@ export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: Onpr
   w.ascii(bytesOf(row.status));
   w.ascii(bytesOf(row.reason));
   w.ascii(bytesOf(row.entraConnect));
-  if (row.hardMatch >= 0) upn(w, cl, row.hardMatch);
+  w.ascii(bytesOf(row.entraConnectReason));
+  if (row.match >= 0) upn(w, cl, row.match);
   else w.empty();
   const anchorAt = o >= 0 ? on.anchorAt(o) : -1;
   if (anchorAt >= 0) immutableId(w, on.guids, anchorAt);
@@ -66,6 +72,13 @@ export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: Onpr
     w.ascii(SYNC[cl.sync[c]]);
   } else {
     w.empty();
+    w.empty();
+    w.empty();
+  }
+  if (c >= 0 && cl.hasRoles) {
+    w.field(cl.arena.bytes, cl.rolesAt[c], cl.rolesAt[c] + cl.rolesLen[c]);
+    w.ascii(PRIVILEGED[cl.privileged[c]]);
+  } else {
     w.empty();
     w.empty();
   }
@@ -114,6 +127,10 @@ export interface Summary {
   status: Record<Status, number>;
   status_reason: Record<string, number>;
   entra_connect: Record<string, number>;
+  /** Entra Connect outcomes by reason, as `outcome/reason` (an outcome alone where there is none). */
+  entra_connect_reason: Record<string, number>;
+  /** The tenant switches the prediction assumed, each with where it came from. */
+  tenant_settings: TenantSettings;
   /** With reconcile --okta only. */
   okta?: OktaSummary;
   /** onprem rows + cloud rows = output rows + joined pairs. */
@@ -130,6 +147,7 @@ export class SummaryCounter {
   /** Counts by status, then reason. */
   private readonly statusReason = new Map<string, Map<string, number>>();
   private readonly entraConnect = new Map<string, number>();
+  private readonly entraConnectReason = new Map<string, number>();
 
   /** `rejects`: how many of the row's records could not be used. */
   add(row: ReconRow, rejects: number): void {
@@ -140,9 +158,11 @@ export class SummaryCounter {
     const reasons = this.statusReason.get(row.status) ?? this.statusReason.set(row.status, new Map()).get(row.status)!;
     reasons.set(row.reason, (reasons.get(row.reason) ?? 0) + 1);
     this.entraConnect.set(row.entraConnect, (this.entraConnect.get(row.entraConnect) ?? 0) + 1);
+    const key = row.entraConnectReason ? `${row.entraConnect}/${row.entraConnectReason}` : row.entraConnect;
+    this.entraConnectReason.set(key, (this.entraConnectReason.get(key) ?? 0) + 1);
   }
 
-  summary(onprem: InputSummary, cloud: InputSummary): Summary {
+  summary(onprem: InputSummary, cloud: InputSummary, tenant: TenantSettings): Summary {
     const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
     const balanced = onprem.rows + cloud.rows === this.outputRows + this.joined;
     return {
@@ -153,6 +173,8 @@ export class SummaryCounter {
       status: this.status,
       status_reason: sorted(new Map([...this.statusReason].flatMap(([status, reasons]) => [...reasons].map(([reason, n]) => [reason ? `${status}/${reason}` : status, n])))),
       entra_connect: sorted(this.entraConnect),
+      entra_connect_reason: sorted(this.entraConnectReason),
+      tenant_settings: tenant,
       balanced,
       check: `${onprem.rows} on-prem rows + ${cloud.rows} cloud rows ${balanced ? '=' : '!='} ${this.outputRows} output rows + ${this.joined} joined pairs`,
     };
@@ -186,7 +208,8 @@ export function summaryTable(s: Summary, outDir: string, opts: { report: boolean
   }
   lines.push(line('total', s.output_rows));
   lines.push('');
-  lines.push(`entra connect: ${Object.entries(s.entra_connect).sort(byCount).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  lines.push(`entra connect: ${Object.entries(s.entra_connect_reason).sort(byCount).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  lines.push(settingsLine(s.tenant_settings));
   if (s.okta) {
     const k = s.okta.check;
     lines.push(`okta: agrees ${k.agrees}, differs ${k.differs}, not-assigned ${k['not-assigned']} (${s.okta.users} Okta users, ${s.okta.not_in_reconciliation} of them in no row)`);
