@@ -53,11 +53,11 @@ test('a row carries the anchor, both GUIDs and the cloud side as written', async
   const r = await reconcileInline(ONPREM, CLOUD);
   const lines = r.reconciliation.split('\r\n');
   expect(lines[0]).toBe(
-    '\ufeffupn,status,reason,entra_connect,match_upn,expected_immutable_id,cloud_immutable_id,anchor_attribute,object_guid,consistency_guid,cloud_upn,cloud_object_id,cloud_sync_enabled,related_upn,onprem_line,cloud_line',
+    '\ufeffupn,status,reason,entra_connect,entra_connect_reason,match_upn,expected_immutable_id,cloud_immutable_id,anchor_attribute,object_guid,consistency_guid,cloud_upn,cloud_object_id,cloud_sync_enabled,cloud_roles,cloud_privileged_role,related_upn,onprem_line,cloud_line',
   );
-  expect(lines[1]).toBe(`match@contoso.com,match,,hard-match,,${G[1].id},${G[1].id},objectGUID,${G[1].guid},,MATCH@contoso.com,c1,,,2,2`);
+  expect(lines[1]).toBe(`match@contoso.com,match,,hard-match,,,${G[1].id},${G[1].id},objectGUID,${G[1].guid},,MATCH@contoso.com,c1,,,,,2,2`);
   expect(lines[6]).toBe(
-    `other-attr@contoso.com,mismatch,other-anchor-attribute,duplicate-created,,${G[7].id},${G[6].id},mS-DS-ConsistencyGuid,${G[6].guid},${G[7].guid},other-attr@contoso.com,c6,,,7,7`,
+    `other-attr@contoso.com,mismatch,other-anchor-attribute,duplicate-created,anchor-differs,,${G[7].id},${G[6].id},mS-DS-ConsistencyGuid,${G[6].guid},${G[7].guid},other-attr@contoso.com,c6,,,,,7,7`,
   );
 });
 

@@ -29,20 +29,41 @@ test('reconciles the fixtures into exactly the expected files and summary', () =
   );
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   expect(summary.inputs).toEqual({
-    onprem: { file: 'fixtures/onprem-users.csv', rows: 22, blank_rows: 0, encoding: 'utf-8', delimiter: ',' },
-    cloud: { file: 'fixtures/cloud-users.csv', rows: 23, blank_rows: 0, encoding: 'utf-8', delimiter: ',' },
+    onprem: { file: 'fixtures/onprem-users.csv', rows: 29, blank_rows: 0, encoding: 'utf-8', delimiter: ',' },
+    cloud: { file: 'fixtures/cloud-users.csv', rows: 31, blank_rows: 0, encoding: 'utf-8', delimiter: ',' },
   });
-  expect(summary.check).toBe('22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs');
-  expect(summary.status).toEqual({ match: 3, missing: 1, mismatch: 6, 'okta-anchored': 2, 'onprem-only': 2, 'cloud-only': 5, duplicate: 8, invalid: 3 });
-  expect(summary.entra_connect).toEqual({ create: 1, 'duplicate-created': 6, 'hard-match': 7, 'out-of-scope': 4, 'soft-match': 1, unknown: 11 });
-  expect(r.stdout).toContain('check: 22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs\n');
+  expect(summary.check).toBe('29 on-prem rows + 31 cloud rows = 41 output rows + 19 joined pairs');
+  expect(summary.status).toEqual({ match: 5, missing: 2, mismatch: 6, 'okta-anchored': 3, 'onprem-only': 5, 'cloud-only': 9, duplicate: 8, invalid: 3 });
+  expect(summary.entra_connect).toEqual({ blocked: 2, create: 1, 'duplicate-created': 8, 'hard-match': 9, 'not-synced': 1, 'out-of-scope': 6, 'soft-match': 3, unknown: 11 });
+  expect(summary.entra_connect_reason).toEqual({
+    'blocked/object-identifier-set': 1,
+    'blocked/privileged-role': 1,
+    create: 1,
+    'duplicate-created/admin-role': 1,
+    'duplicate-created/anchor-differs': 6,
+    'duplicate-created/smtp-conflict': 1,
+    'hard-match': 9,
+    'not-synced/critical-system-object': 1,
+    'out-of-scope': 6,
+    'soft-match': 3,
+    unknown: 11,
+  });
+  expect(summary.tenant_settings).toEqual({
+    blockSoftMatch: { value: false, source: 'default', feature: 'blockSoftMatchEnabled' },
+    blockHardMatchTakeover: { value: false, source: 'default', feature: 'blockCloudObjectTakeoverThroughHardMatchEnabled' },
+    upnSoftMatch: { value: true, source: 'default', feature: 'softMatchOnUpnEnabled' },
+  });
+  expect(r.stdout).toContain('check: 29 on-prem rows + 31 cloud rows = 41 output rows + 19 joined pairs\n');
+  expect(r.stdout).toContain(
+    '\ntenant settings: blockSoftMatchEnabled false (default), blockCloudObjectTakeoverThroughHardMatchEnabled false (default), softMatchOnUpnEnabled true (default)\n',
+  );
 });
 
 test('--fail-on exits 3 after writing complete output, for scripted gates', () => {
   const out = tempDir();
   const r = spawnCli([...ARGS, '--out', out, '--fail-on', 'mismatch,okta-anchored']);
   expect(r.code).toBe(3);
-  expect(r.stderr).toBe(`idrecon: 8 rows have a status named in --fail-on (mismatch,okta-anchored); see ${out}/reconciliation.csv\n`);
+  expect(r.stderr).toBe(`idrecon: 9 rows have a status named in --fail-on (mismatch,okta-anchored); see ${out}/reconciliation.csv\n`);
   expect(readFileSync(join(out, 'reconciliation.csv'), 'utf8')).toBe(readFileSync(join(ROOT, 'test/expected/fixtures-reconciliation.csv'), 'utf8'));
   expect(spawnCli([...ARGS, '--out', out, '--fail-on', 'invalid'])).toMatchObject({ code: 3 });
   expect(spawnCli([...ARGS, '--out', out, '--fail-on', 'onprem-only'])).toMatchObject({ code: 3 });

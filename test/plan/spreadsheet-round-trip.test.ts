@@ -68,7 +68,7 @@ describe('a plan approved in LibreOffice Calc', () => {
     const verify = await cli(['plan', 'verify', returned]);
     expect(verify.code).toBe(3);
     expect(verify.stdout.replace(returned, 'approved.csv')).toBe(
-      'plan CHG0042 (approved.csv): 22 rows\n  approved and intact  3\n  not approved         18\n  edited               1 (1 of them approved)\n  malformed            0\n' +
+      'plan CHG0042 (approved.csv): 29 rows\n  approved and intact  3\n  not approved         25\n  edited               1 (1 of them approved)\n  malformed            0\n' +
         '  line 3 (row 2, dan.davis@contoso.com): edited: its cells no longer match its row_hash: it was changed after the plan was written\n',
     );
   });
