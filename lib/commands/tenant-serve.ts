@@ -51,6 +51,7 @@ const Args = z.object({
   faultDrop: fraction,
   latency: count(0),
   seed: count(1),
+  pim: z.boolean().default(true),
 });
 type Args = z.infer<typeof Args>;
 
@@ -79,6 +80,7 @@ export const tenantCommand: Command<Args> = {
     'fault-drop': { type: 'number', describe: 'fraction of Graph requests whose connection is dropped' },
     latency: { type: 'number', describe: 'add a random 0..N ms to each Graph request' },
     seed: { type: 'number', describe: 'seed of the fault sequence and of the $batch answer order, to repeat a run (default 1)' },
+    pim: { type: 'boolean', describe: '--no-pim: the tenant has no PIM licence, so role eligibility cannot be read' },
   },
   schema: Args,
   async run(args, io) {
@@ -105,6 +107,7 @@ export const tenantCommand: Command<Args> = {
       faults: { rate503: args.faultUnavailable, rate504: args.faultTimeout, rateDrop: args.faultDrop, latencyMs: args.latency, seed: args.seed },
       batchSeed: args.seed,
       onChange: () => saver?.changed(tenant.state),
+      pim: args.pim,
     });
     if (saver) saver.changed(tenant.state);
     io.stdout.write(

@@ -4,9 +4,11 @@
  * names the application permissions Graph's API page lists for it and its base cost in
  * resource units; adding a resource is adding a route.
  */
+import { handleDirectory } from './directory-api';
 import { type GraphFault, fault } from './graph-error';
 import { checkFilter, isFault, matches, parseFilter, parseQuery, parseSelect, parseSkipToken, parseTop, project, safeDecode, skipToken } from './query';
 import { SYNCED_MESSAGE, checkPatch } from './rules';
+import type { TenantRoles } from './roles';
 import type { CloudUser, TenantState } from './state';
 import { type Throttle, costOf } from './throttle';
 
@@ -19,6 +21,8 @@ export interface ApiRequest {
   /** Request headers, names in lower case. */
   headers: Record<string, string>;
   body: unknown;
+  /** Graph's version the path is below; v1.0 unless said. */
+  version?: 'v1.0' | 'beta';
 }
 
 export interface ApiAnswer {
@@ -46,6 +50,8 @@ export interface ApiContext {
   base: string;
   now: () => number;
   onChange: () => void;
+  /** Directory roles, groups and eligibility (lib/tenant/roles.ts). */
+  roles: TenantRoles;
 }
 
 /** A request matched to a route: the decoded key segment, if the route has one, and the query options. */
@@ -168,6 +174,17 @@ function segmentsOf(path: string): { segments: string[]; key?: string } | GraphF
 }
 
 export function handleApi(ctx: ApiContext, req: ApiRequest): ApiAnswer {
+  // Role management, group members, beta users and the sync settings: lib/tenant/directory-api.ts.
+  const version = req.version ?? 'v1.0';
+  const directory = handleDirectory(
+    { state: ctx.state, roles: ctx.roles, granted: ctx.caller.roles, base: ctx.base.replace(/\/v1\.0$/, `/${version}`) },
+    { method: req.method.toUpperCase(), path: req.path, query: req.query, version },
+  );
+  if (directory) {
+    const charged = ctx.throttle.charge(ctx.caller.appId, costOf(req.method.toUpperCase(), 1, { select: true, expand: false, top: undefined }), ctx.now());
+    const answer = charged.fault ? failed(charged.fault) : directory;
+    return { ...answer, headers: { ...charged.headers, ...answer.headers } };
+  }
   const parsed = segmentsOf(req.path);
   if (isFault(parsed)) return failed(parsed);
   const shape = `/${parsed.segments.join('/')}`;

@@ -16,6 +16,7 @@ import { type GraphFault, errorBody, fault } from './graph-error';
 import { type FaultKind, type FaultOptions, FaultPlan, NO_FAULTS } from './faults';
 import { mulberry32 } from '../core/prng';
 import { type CloudUser, type Domain, TenantState, domainsFromUsers } from './state';
+import { TenantRoles } from './roles';
 import { type ThrottleOptions, Throttle, WRITE_BUDGET, resourceUnitsFor } from './throttle';
 import { type AppRegistration, TokenIssuer } from './token';
 
@@ -36,6 +37,8 @@ export interface TenantOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Seed of the order $batch answers come in (default 1). */
   batchSeed?: number;
+  /** The tenant has the licence PIM needs, so role eligibility can be read (default true). */
+  pim?: boolean;
 }
 
 export interface TenantStats {
@@ -80,6 +83,7 @@ export async function startTenant(options: TenantOptions): Promise<LocalTenant> 
     }
     return out;
   };
+  const roles = new TenantRoles(options.users, options.pim ?? true);
   const plan = new FaultPlan({ ...NO_FAULTS, ...options.faults });
   const tokens = new TokenIssuer(options.app, now);
   const stats: TenantStats = { tokens: 0, requests: 0, faults: { '503': 0, '504': 0, 'drop-before': 0, 'drop-during': 0 }, throttled: 0 };
@@ -106,7 +110,7 @@ export async function startTenant(options: TenantOptions): Promise<LocalTenant> 
   };
   const refuse = (f: GraphFault) => ({ status: f.status, headers: f.headers, fault: f });
 
-  const graph = async (req: IncomingMessage, res: ServerResponse, ids: Ids, path: string, query: string, raw: Buffer) => {
+  const graph = async (req: IncomingMessage, res: ServerResponse, ids: Ids, path: string, query: string, raw: Buffer, version: 'v1.0' | 'beta' = 'v1.0') => {
     stats.requests++;
     const injected = plan.next();
     if (injected.delayMs > 0) await delay(injected.delayMs);
@@ -127,10 +131,10 @@ export async function startTenant(options: TenantOptions): Promise<LocalTenant> 
         return reply(res, ids, refuse(unreadable), cut);
       }
     }
-    const ctx: ApiContext = { state, throttle, caller, base: `${url}/v1.0`, now, onChange: options.onChange ?? (() => undefined) };
-    const isBatch = path.toLowerCase() === '/$batch' && req.method === 'POST';
+    const ctx: ApiContext = { state, throttle, caller, base: `${url}/v1.0`, now, onChange: options.onChange ?? (() => undefined), roles };
+    const isBatch = path.toLowerCase() === '/$batch' && req.method === 'POST' && version === 'v1.0';
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : (v ?? '')]));
-    reply(res, ids, isBatch ? runBatch(ctx, body, shuffle) : handleApi(ctx, { method: req.method ?? 'GET', path, query, headers, body }), cut);
+    reply(res, ids, isBatch ? runBatch(ctx, body, shuffle) : handleApi(ctx, { method: req.method ?? 'GET', path, query, headers, body, version }), cut);
   };
 
   const token = (res: ServerResponse, tenant: string, path: string, raw: Buffer) => {
@@ -166,6 +170,7 @@ export async function startTenant(options: TenantOptions): Promise<LocalTenant> 
     if (keys !== undefined) return known(keys) ? document(res, 200, tokens.jwks()) : document(res, 404, {});
     if (req.method === 'GET' && path === '/common/discovery/instance') return document(res, 200, tokens.instanceDiscovery(url));
     if (path.startsWith('/v1.0/')) return graph(req, res, ids, path.slice('/v1.0'.length), q < 0 ? '' : target.slice(q + 1), raw);
+    if (path.startsWith('/beta/')) return graph(req, res, ids, path.slice('/beta'.length), q < 0 ? '' : target.slice(q + 1), raw, 'beta');
     reply(res, ids, refuse(fault(404, 'NotFound', `No resource at '${path}': Graph is below /v1.0/, the token endpoint at /{tenant}/oauth2/v2.0/token.`)));
   };
 

@@ -24,6 +24,21 @@ export interface CloudUser {
   directoryRoles?: string[];
   /** Other properties of Graph's user resource, as a PATCH wrote them. */
   extra?: Record<string, unknown>;
+  /** Graph's proxyAddresses ('SMTP:' primary, 'smtp:' others); absent is none. */
+  proxyAddresses?: string[];
+  /** Beta only in Graph; absent is null. */
+  onPremisesObjectIdentifier?: string | null;
+  /** As Graph returns them; absent is none. */
+  onPremisesProvisioningErrors?: ProvisioningError[];
+  /** Seed only: True when one of those roles is privileged (Graph's isPrivileged); null unknown. */
+  privilegedRole?: boolean | null;
+}
+
+export interface ProvisioningError {
+  category: string;
+  occurredDateTime: string;
+  propertyCausingError: string;
+  value: string;
 }
 
 export interface Domain {
@@ -34,13 +49,38 @@ export interface Domain {
 }
 
 /** The columns of fixtures/cloud-users.csv, which reconcile reads. */
-export const CLOUD_CSV_COLUMNS = ['id', 'userPrincipalName', 'displayName', 'onPremisesImmutableId', 'onPremisesSyncEnabled', 'mail'] as const;
+export const CLOUD_CSV_COLUMNS = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'onPremisesImmutableId',
+  'onPremisesSyncEnabled',
+  'mail',
+  'proxyAddresses',
+  'directoryRoles',
+  'privilegedRole',
+  'onPremisesObjectIdentifier',
+  'onPremisesProvisioningErrors',
+] as const;
 export const DOMAIN_CSV_COLUMNS = ['id', 'authenticationType', 'isInitial', 'isVerified'] as const;
 
 /** One row of the cloud CSV; True/False as Export-Csv writes them, empty for null. */
 export function cloudUserFields(u: CloudUser): string[] {
-  const sync = u.onPremisesSyncEnabled === null ? '' : u.onPremisesSyncEnabled ? 'True' : 'False';
-  return [u.id, u.userPrincipalName, u.displayName, u.onPremisesImmutableId ?? '', sync, u.mail ?? ''];
+  const bool = (b: boolean | null | undefined) => (b === null || b === undefined ? '' : b ? 'True' : 'False');
+  const errors = u.onPremisesProvisioningErrors?.length ? JSON.stringify(u.onPremisesProvisioningErrors) : '';
+  return [
+    u.id,
+    u.userPrincipalName,
+    u.displayName,
+    u.onPremisesImmutableId ?? '',
+    bool(u.onPremisesSyncEnabled),
+    u.mail ?? '',
+    (u.proxyAddresses ?? []).join(';'),
+    (u.directoryRoles ?? []).join(';'),
+    bool(u.privilegedRole),
+    u.onPremisesObjectIdentifier ?? '',
+    errors,
+  ];
 }
 
 export function domainFields(d: Domain): string[] {
@@ -168,7 +208,11 @@ const USER_SPECS = [
   spec<UserField>('onPremisesImmutableId', ['onPremisesImmutableId', 'ImmutableId'], false),
   spec<UserField>('onPremisesSyncEnabled', ['onPremisesSyncEnabled', 'DirSyncEnabled'], false),
   spec<UserField>('mail', ['mail'], false),
+  spec<UserField>('proxyAddresses', ['proxyAddresses'], false),
   spec<UserField>('directoryRoles', ['directoryRoles'], false),
+  spec<UserField>('privilegedRole', ['privilegedRole'], false),
+  spec<UserField>('onPremisesObjectIdentifier', ['onPremisesObjectIdentifier'], false),
+  spec<UserField>('onPremisesProvisioningErrors', ['onPremisesProvisioningErrors'], false),
 ];
 
 const DOMAIN_SPECS = [
@@ -196,6 +240,10 @@ export async function loadUsers(file: string): Promise<CloudUser[]> {
       onPremisesSyncEnabled: parseBool(cell('onPremisesSyncEnabled'), { file, line, column: 'onPremisesSyncEnabled' }, null),
       mail: cell('mail') || null,
       ...rolesOf(cell('directoryRoles')),
+      proxyAddresses: cell('proxyAddresses').split(';').map((a) => a.trim()).filter(Boolean),
+      privilegedRole: parseBool(cell('privilegedRole'), { file, line, column: 'privilegedRole' }, null),
+      onPremisesObjectIdentifier: cell('onPremisesObjectIdentifier') || null,
+      onPremisesProvisioningErrors: provisioningErrors(cell('onPremisesProvisioningErrors'), { file, line }),
     });
   }
   return users;
@@ -209,6 +257,22 @@ function rolesOf(cell: string): { directoryRoles?: string[] } {
 /** Roles the user holds now: eligible ones (PIM, not activated) do not count. */
 export function activeRoles(user: CloudUser): string[] {
   return (user.directoryRoles ?? []).filter((r) => !/\(eligible\)$/i.test(r));
+}
+
+/** The JSON array Graph returns, as the cloud CSV keeps it. */
+function provisioningErrors(value: string, where: { file: string; line: number }): ProvisioningError[] {
+  if (value === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed)) return parsed as ProvisioningError[];
+  } catch {
+    // reported below
+  }
+  throw new IdreconError('INPUT_VALUE', `expected a JSON array as Graph returns onPremisesProvisioningErrors, got '${value}'`, {
+    ...where,
+    column: 'onPremisesProvisioningErrors',
+    value,
+  });
 }
 
 export async function loadDomains(file: string): Promise<Domain[]> {

@@ -29,7 +29,8 @@ export interface AppRegistration {
 const LIFETIME_S = 3599;
 
 /** The application permissions idrecon needs (docs/entra-app.md): what `tenant serve` grants by default. */
-export const IDRECON_PERMISSIONS = ['User.ReadWrite.All', 'Domain.Read.All'];
+/** What idrecon asks an admin to grant (docs/entra-app.md): users and domains, and the role reads of export cloud. */
+export const IDRECON_PERMISSIONS = ['User.ReadWrite.All', 'Domain.Read.All', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory', 'GroupMember.Read.All'];
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface TokenAnswer {
