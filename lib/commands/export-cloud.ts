@@ -14,7 +14,9 @@ Usage:
 The app authenticates with client credentials: a client secret read from the environment variable
 named by --client-secret-env (IDRECON_CLIENT_SECRET unless told otherwise; never on the command
 line), or --certificate, a PEM file with the private key and the certificate. The app needs
-User.Read.All (or User.ReadWrite.All) and Domain.Read.All application permissions: docs/entra-app.md.
+User.Read.All (or User.ReadWrite.All) and Domain.Read.All application permissions, and for the roles
+RoleManagement.Read.Directory, RoleEligibilitySchedule.Read.Directory and GroupMember.Read.All:
+docs/entra-app.md. What Graph refuses is said on stderr and left empty, never guessed.
 Pages are streamed to disk; throttling (429), 503, 504 and dropped connections are retried and
 the export goes on from the page that failed. The file appears only when complete.
 To rehearse against the local tenant of 'idrecon tenant serve', pass --graph-url and --login-url
@@ -23,6 +25,7 @@ with the URL it prints: docs/tenant.md. Exit codes: 0 done, 2 bad usage, 4 sign-
 const Args = SignInArgs.extend({
   out: z.string({ error: 'expected a file name' }),
   domainsOut: z.string().optional(),
+  settingsOut: z.string().optional(),
   pageSize: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 999' }).max(999, { error: 'expected 1 to 999' }).default(999),
   maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
 });
@@ -33,8 +36,13 @@ export const exportCommand: Command<Args> = {
   summary: 'export Entra ID users (and domains) to the cloud CSV reconcile reads',
   usage: USAGE,
   options: {
-    out: { type: 'string', describe: 'cloud CSV to write (id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail)' },
+    out: {
+      type: 'string',
+      describe:
+        'cloud CSV to write (id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail,proxyAddresses,directoryRoles,privilegedRole,onPremisesObjectIdentifier,onPremisesProvisioningErrors)',
+    },
     'domains-out': { type: 'string', describe: 'domains CSV to write (id,authenticationType,isInitial,isVerified)' },
+    'settings-out': { type: 'string', describe: 'JSON file for the tenant sync settings (GET /directory/onPremisesSynchronization), if Graph lets the app read them' },
     ...SIGN_IN_OPTIONS,
     'page-size': { type: 'number', describe: 'users per page, 1..999 (default 999)' },
     'max-retries': { type: 'number', describe: 'retries of one request before giving up (default 10)' },
@@ -48,6 +56,7 @@ export const exportCommand: Command<Args> = {
         graphUrl: args.graphUrl,
         out: args.out,
         domainsOut: args.domainsOut,
+        settingsOut: args.settingsOut,
         pageSize: args.pageSize,
         maxRetries: args.maxRetries,
       },
@@ -65,6 +74,12 @@ export const exportCommand: Command<Args> = {
     progress.done();
     const domains = args.domainsOut ? `, ${count(result.domains, 'domain')} to ${args.domainsOut}` : '';
     io.stdout.write(`exported ${count(result.users, 'user')} in ${count(result.pages, 'page')} (${count(result.retries.length, 'retry', 'retries')}) to ${args.out}${domains}\n`);
+    const { assignments, eligibilities, usersWithRoles } = result.roles;
+    io.stdout.write(
+      `roles: ${count(assignments, 'active assignment')}, ${eligibilities === 'unknown' ? 'eligible roles unknown' : count(eligibilities, 'eligibility', 'eligibilities')}, ${count(usersWithRoles, 'user')} with a role\n`,
+    );
+    if (result.settingsSaved) io.stdout.write(`tenant settings saved to ${args.settingsOut}\n`);
+    for (const note of result.notes) io.stderr.write(`idrecon: note: ${note}\n`);
     return 0;
   },
 };

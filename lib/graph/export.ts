@@ -2,11 +2,12 @@
  * The cloud export: every user with the properties reconcile needs, streamed page by page into
  * the cloud CSV, and the tenant's domains into the domains CSV. Files appear only when complete.
  */
-import { CsvWriter } from '../io/csv-writer';
+import { AtomicFile, CsvWriter } from '../io/csv-writer';
 import { CLOUD_CSV_COLUMNS, type CloudUser, DOMAIN_CSV_COLUMNS, type Domain, cloudUserFields, domainFields } from '../tenant/state';
 import { type Credentials, msalTokens } from './auth';
 import type { Clock } from './clock';
 import { createGraphClient } from './client';
+import { type DirectoryRoles, type Tally, readDirectoryRoles, walk } from './directory-roles';
 import { pages } from './pages';
 import type { RetryEvent } from './retry';
 
@@ -15,6 +16,8 @@ export interface ExportOptions {
   graphUrl: string;
   out: string;
   domainsOut?: string;
+  /** Where to save GET /directory/onPremisesSynchronization, if the app may read it. */
+  settingsOut?: string;
   /** Users per page, 1..999; the largest page costs the fewest requests. */
   pageSize: number;
   maxRetries: number;
@@ -25,22 +28,82 @@ export interface ExportResult {
   pages: number;
   domains: number;
   retries: RetryEvent[];
+  roles: { assignments: number; eligibilities: number | 'unknown'; usersWithRoles: number };
+  /** Every page read, of users and of everything else (roles, beta users, settings). */
+  reads: number;
+  /** Whether the tenant settings were saved to settingsOut. */
+  settingsSaved: boolean;
+  /** What could not be read, in plain words, and what the admin can do. */
+  notes: string[];
 }
 
-/** onPremisesImmutableId and onPremisesSyncEnabled come back only when selected: so they are. */
-export const USER_SELECT = ['id', 'userPrincipalName', 'displayName', 'onPremisesImmutableId', 'onPremisesSyncEnabled', 'mail'];
+/** onPremisesImmutableId, onPremisesSyncEnabled, proxyAddresses and onPremisesProvisioningErrors come back only when selected: so they are. */
+export const USER_SELECT = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'onPremisesImmutableId',
+  'onPremisesSyncEnabled',
+  'mail',
+  'proxyAddresses',
+  'onPremisesProvisioningErrors',
+];
 const DOMAIN_SELECT = ['id', 'authenticationType', 'isInitial', 'isVerified'];
 
 type GraphUser = Partial<CloudUser> & { id: string; userPrincipalName: string };
 
-const asCloudUser = (u: GraphUser): CloudUser => ({
-  id: u.id,
-  userPrincipalName: u.userPrincipalName,
-  displayName: u.displayName ?? '',
-  onPremisesImmutableId: u.onPremisesImmutableId ?? null,
-  onPremisesSyncEnabled: u.onPremisesSyncEnabled ?? null,
-  mail: u.mail ?? null,
-});
+const asCloudUser = (u: GraphUser, roles: DirectoryRoles, identifiers: Map<string, string>): CloudUser => {
+  const held = roles.byUser.get(u.id) ?? roles.none;
+  return {
+    id: u.id,
+    userPrincipalName: u.userPrincipalName,
+    displayName: u.displayName ?? '',
+    onPremisesImmutableId: u.onPremisesImmutableId ?? null,
+    onPremisesSyncEnabled: u.onPremisesSyncEnabled ?? null,
+    mail: u.mail ?? null,
+    proxyAddresses: u.proxyAddresses ?? [],
+    directoryRoles: held.names,
+    privilegedRole: held.privileged,
+    onPremisesObjectIdentifier: identifiers.get(u.id) ?? null,
+    onPremisesProvisioningErrors: u.onPremisesProvisioningErrors ?? [],
+  };
+};
+
+/**
+ * onPremisesObjectIdentifier is in beta only: one pass over /beta/users keeps the users that have
+ * one (few before a cutover), so the v1.0 pass can add it to each row.
+ */
+async function readIdentifiers(client: ReturnType<typeof createGraphClient>, pageSize: number, notes: string[], tally: Tally): Promise<Map<string, string>> {
+  const identifiers = new Map<string, string>();
+  const refusal = await walk<{ id: string; onPremisesObjectIdentifier?: string | null }>(
+    client,
+    `/users?$select=id,onPremisesObjectIdentifier&$top=${pageSize}`,
+    'beta',
+    (page) => {
+      for (const u of page) if (u.onPremisesObjectIdentifier) identifiers.set(u.id, u.onPremisesObjectIdentifier);
+    },
+    tally,
+  );
+  if (refusal) notes.push(`onPremisesObjectIdentifier is unknown: GET /beta/users was refused (${refusal.refused}); the column is left empty`);
+  return identifiers;
+}
+
+const SETTINGS_HINT =
+  'Graph lets only a signed-in Global Administrator read /directory/onPremisesSynchronization (delegated; applications are not supported). Ask one to run Connect-MgGraph -Scopes OnPremDirectorySynchronization.Read.All; Get-MgDirectoryOnPremiseSynchronization | ConvertTo-Json -Depth 5 > sync.json, and give reconcile --tenant-settings sync.json';
+
+/** Saves the tenant's sync settings when Graph lets the app read them; says what to do when not. */
+async function saveSettings(client: ReturnType<typeof createGraphClient>, file: string, notes: string[], tally: Tally): Promise<boolean> {
+  const found: unknown[] = [];
+  const refusal = await walk<unknown>(client, '/directory/onPremisesSynchronization', 'v1.0', (page) => found.push(...page), tally);
+  if (refusal) {
+    notes.push(`tenant settings not saved to ${file}: ${refusal.refused}. ${SETTINGS_HINT}`);
+    return false;
+  }
+  const out = new AtomicFile(file);
+  await out.write(`${JSON.stringify({ value: found }, null, 2)}\n`);
+  await out.commit();
+  return true;
+}
 
 export interface ExportHooks {
   /** After each user written, with the count so far. */
@@ -63,15 +126,21 @@ export async function exportCloud(options: ExportOptions, clock: Clock, hooks: E
       hooks.onRetry?.(e);
     },
   });
-  const result: ExportResult = { users: 0, pages: 0, domains: 0, retries };
+  const notes: string[] = [];
+  const result: ExportResult = { users: 0, pages: 0, domains: 0, retries, roles: { assignments: 0, eligibilities: 'unknown', usersWithRoles: 0 }, settingsSaved: false, notes, reads: 0 };
+  const roles = await readDirectoryRoles(client, result);
+  notes.push(...roles.notes);
+  result.roles = { assignments: roles.assignments, eligibilities: roles.eligibilities, usersWithRoles: roles.byUser.size };
+  const identifiers = await readIdentifiers(client, options.pageSize, notes, result);
   const usersOut = new CsvWriter(options.out, CLOUD_CSV_COLUMNS);
   const domainsOut = options.domainsOut ? new CsvWriter(options.domainsOut, DOMAIN_CSV_COLUMNS) : undefined;
   const outputs = domainsOut ? [usersOut, domainsOut] : [usersOut];
   try {
     for await (const page of pages<GraphUser>(client, `/users?$select=${USER_SELECT.join(',')}&$top=${options.pageSize}`)) {
       result.pages++;
+      result.reads++;
       for (const user of page) {
-        await usersOut.row(cloudUserFields(asCloudUser(user)));
+        await usersOut.row(cloudUserFields(asCloudUser(user, roles, identifiers)));
         result.users++;
         hooks.onUser?.(result.users);
       }
@@ -80,9 +149,11 @@ export async function exportCloud(options: ExportOptions, clock: Clock, hooks: E
       for await (const page of pages<Domain>(client, `/domains?$select=${DOMAIN_SELECT.join(',')}`)) {
         for (const domain of page) await domainsOut.row(domainFields(domain));
         result.domains += page.length;
+        result.reads++;
       }
     }
     for (const out of outputs) await out.commit();
+    if (options.settingsOut) result.settingsSaved = await saveSettings(client, options.settingsOut, notes, result);
   } catch (err) {
     await Promise.all(outputs.map((out) => out.abort()));
     throw err;

@@ -100,8 +100,16 @@ export function handleDirectory(ctx: DirectoryContext, req: DirectoryRequest): D
       return isFault(value) ? failed(value) : ok({ '@odata.context': `${ctx.base}/$metadata#roleManagement/directory/roleDefinitions`, value });
     }
     case 'roleassignments': {
+      const expand = params.get('$expand');
+      if (expand !== undefined && expand.toLowerCase() !== 'principal') {
+        return failed(fault(400, 'BadRequest', `Could not find a navigation property named '${expand}' on type 'microsoft.graph.unifiedRoleAssignment'.`));
+      }
       const value = select(ctx.roles.assignments, params, 'unifiedRoleAssignment');
-      return isFault(value) ? failed(value) : ok({ '@odata.context': `${ctx.base}/$metadata#roleManagement/directory/roleAssignments`, value });
+      if (isFault(value)) return failed(value);
+      // $expand=principal says whether each principal is a user or a group, as Graph does.
+      const principal = (id: string) => ({ '@odata.type': ctx.roles.groups.has(id) ? '#microsoft.graph.group' : '#microsoft.graph.user', id });
+      const expanded = expand ? value.map((a, i) => ({ ...a, principal: principal(ctx.roles.assignments[i].principalId) })) : value;
+      return ok({ '@odata.context': `${ctx.base}/$metadata#roleManagement/directory/roleAssignments`, value: expanded });
     }
     case 'roleeligibilityscheduleinstances': {
       // Privileged Identity Management needs a Microsoft Entra ID P2 (or Governance) licence.

@@ -23,7 +23,7 @@ test('more changes than --max-changes stop the run before anything is read or wr
   expect(r).toEqual({
     code: 3,
     stdout: '',
-    stderr: `idrecon: ${planFile}: 5 users would be changed, more than --max-changes 4 allows (a safeguard against applying the wrong plan); nothing was written: check the plan, then run again with --max-changes 5\n`,
+    stderr: `idrecon: ${planFile}: 6 users would be changed, more than --max-changes 4 allows (a safeguard against applying the wrong plan); nothing was written: check the plan, then run again with --max-changes 6\n`,
   });
   expect(JSON.stringify(tenant.state.users)).toBe(before);
   expect(existsSync(join(dir, 'results.csv'))).toBe(false);
@@ -34,10 +34,10 @@ test('a dry run, then the run, then the same results again without --resume', as
   const planFile = approve(await fixturePlan(dir), writeRows);
   const dry = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), ...signIn()]);
   expect(dry.code).toBe(0);
-  expect(dry.stdout).toMatch(/^dry run of plan CHG0042: dry-run 5, skipped-unapproved 17 \(0 writes in \d+\.\d s\); results in .*results\.csv\nnothing was written: this was a dry run; add --execute to apply\n$/);
+  expect(dry.stdout).toMatch(/^dry run of plan CHG0042: dry-run 6, skipped-unapproved 23 \(0 writes in \d+\.\d s\); results in .*results\.csv\nnothing was written: this was a dry run; add --execute to apply\n$/);
   const run = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', ...signIn()]);
   expect(run.code).toBe(0);
-  expect(run.stdout).toMatch(/^apply of plan CHG0042: applied 5, skipped-unapproved 17 \(10 writes in \d+\.\d s\); results in .*results\.csv\n$/);
+  expect(run.stdout).toMatch(/^apply of plan CHG0042: applied 6, skipped-unapproved 23 \(12 writes in \d+\.\d s\); results in .*results\.csv\n$/);
   const again = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', ...signIn()]);
   expect(again).toEqual({
     code: 2,

@@ -21,13 +21,15 @@ test('applied rows reconcile as matches, through 503s, 504s, dropped connections
     const planFile = approve(await fixturePlan(dir), writeRows);
     const resultsFile = join(dir, 'results.csv');
     const summary = await applyTo(tenant, clock, { planFile, resultsFile });
-    expect(summary.counts).toMatchObject({ applied: 5, failed: 0, 'rolled-back': 0, 'skipped-drift': 0, 'skipped-unapproved': 17, 'skipped-review': 0 });
+    expect(summary.counts).toMatchObject({ applied: 6, failed: 0, 'rolled-back': 0, 'skipped-drift': 0, 'skipped-unapproved': 23, 'skipped-review': 0 });
     expect(tenant.stats.throttled).toBeGreaterThan(0);
     expect(Object.values(tenant.stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect((await outcomes(resultsFile)).filter((l) => l.endsWith('applied'))).toEqual(['1 applied', '2 applied', '6 applied', '8 applied', '9 applied']);
+    expect((await outcomes(resultsFile)).filter((l) => l.endsWith('applied'))).toEqual(['1 applied', '2 applied', '6 applied', '8 applied', '9 applied', '21 applied']);
     expect(tenant.state.users.filter((u) => u.userPrincipalName.endsWith('@contoso.onmicrosoft.com')).map((u) => u.userPrincipalName)).toEqual([
       'tom.turner+4821@contoso.onmicrosoft.com',
       'admin@contoso.onmicrosoft.com',
+      'bea.bell4821@contoso.onmicrosoft.com',
+      'cy.cole@contoso.onmicrosoft.com',
     ]);
 
     const after = join(dir, 'after.csv');
@@ -35,8 +37,8 @@ test('applied rows reconcile as matches, through 503s, 504s, dropped connections
     const again = await cli(['reconcile', '--onprem', FIXTURES.onprem, '--cloud', after, '--out', join(dir, 'again')]);
     expect(again.code).toBe(0);
     const rows = project(readFileSync(join(dir, 'again', 'reconciliation.csv'), 'utf8'), ['upn', 'status']);
-    for (const upn of ['carol.clark', 'dan.davis', 'heidi.hill', 'judy.jones', 'ken.king']) expect(rows).toContain(`\n${upn}@contoso.com,match\n`);
-    expect(rows.match(/,match\n/g)).toHaveLength(8);
+    for (const upn of ['carol.clark', 'dan.davis', 'heidi.hill', 'judy.jones', 'ken.king', 'yara.young']) expect(rows).toContain(`\n${upn}@contoso.com,match\n`);
+    expect(rows.match(/,match\n/g)).toHaveLength(11);
   } finally {
     await tenant.close();
   }

@@ -17,13 +17,13 @@ test('a run stopped by Ctrl-C leaves the rest for --resume, which does each row 
     let polls = 0;
     const first = await applyTo(tenant, clock, { planFile, resultsFile, concurrency: 1, stopRequested: () => ++polls > 3 });
     expect(first.counts.applied).toBe(2);
-    expect(first.notStarted).toBe(3);
+    expect(first.notStarted).toBe(4);
     const second = await applyTo(tenant, clock, { planFile, resultsFile, resume: true });
-    expect(second.counts.applied).toBe(3);
+    expect(second.counts.applied).toBe(4);
     expect(second.notStarted).toBe(0);
     const rows = await readResults(resultsFile);
-    expect(rows).toHaveLength(22);
-    expect(new Set(rows.map((r) => r.row)).size).toBe(22);
+    expect(rows).toHaveLength(29);
+    expect(new Set(rows.map((r) => r.row)).size).toBe(29);
     expect((await outcomes(resultsFile)).filter((l) => l.endsWith(' applied'))).toHaveLength(5);
   } finally {
     await tenant.close();
@@ -41,10 +41,10 @@ test('a rollback plan, approved and applied, puts every ImmutableID back', async
     expect(JSON.stringify(tenant.state.users)).not.toBe(original);
 
     const r = await cli(['rollback', '--results', join(dir, 'results.csv'), '--out', join(dir, 'rollback.csv'), '--plan-id', 'RB1']);
-    expect(r).toEqual({ code: 0, stderr: '', stdout: `rollback plan RB1: 5 rows in ${join(dir, 'rollback.csv')}; approve and verify it, then apply it like any plan\n` });
+    expect(r).toEqual({ code: 0, stderr: '', stdout: `rollback plan RB1: 6 rows in ${join(dir, 'rollback.csv')}; approve and verify it, then apply it like any plan\n` });
     const rollbackPlan = approve(join(dir, 'rollback.csv'), () => true);
     const undone = await applyTo(tenant, clock, { planFile: rollbackPlan, resultsFile: join(dir, 'rollback-results.csv') });
-    expect(undone.counts.applied).toBe(5);
+    expect(undone.counts.applied).toBe(6);
     expect(JSON.stringify(tenant.state.users)).toBe(original);
   } finally {
     await tenant.close();

@@ -44,7 +44,7 @@ describe('idrecon export cloud when it cannot finish', () => {
     const dir = tempDir();
     const result = await runCli(exportTo(dir, ['--max-retries', '0']), { IDRECON_CLIENT_SECRET: SECRET });
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(/^idrecon: GET \/users failed: 503 serviceNotAvailable: Service unavailable\. \(request-id [0-9a-f-]{36}\)\n$/);
+    expect(result.stderr).toMatch(/^idrecon: GET \/beta\/roleManagement\/directory\/roleDefinitions failed: 503 serviceNotAvailable: Service unavailable\. \(request-id [0-9a-f-]{36}\)\n$/);
     expect(existsSync(join(dir, 'cloud.csv'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -54,8 +54,8 @@ describe('idrecon export cloud when it cannot finish', () => {
     const result = await runCli(exportTo(tempDir(), ['--max-retries', '1']), { IDRECON_CLIENT_SECRET: SECRET });
     expect(result.code).toBe(4);
     // The 1 s fallback wait is jittered to 50-100% of itself, so parallel clients do not retry in step.
-    expect(result.stderr.split('\n')[0]).toMatch(/^idrecon: \/v1\.0\/users answered 504; retry 1 of 1 in (0\.[5-9]|1\.0) s$/);
-    expect(result.stderr.split('\n')[1]).toMatch(/^idrecon: GET \/users failed: 504 UnknownError: Gateway timeout\. \(request-id [0-9a-f-]{36}\)$/);
+    expect(result.stderr.split('\n')[0]).toMatch(/^idrecon: \/beta\/roleManagement\/directory\/roleDefinitions answered 504; retry 1 of 1 in (0\.[5-9]|1\.0) s$/);
+    expect(result.stderr.split('\n')[1]).toMatch(/^idrecon: GET \/beta\/roleManagement\/directory\/roleDefinitions failed: 504 UnknownError: Gateway timeout\. \(request-id [0-9a-f-]{36}\)$/);
   });
 
   it('names the network failure when connections keep dropping', async () => {
@@ -63,7 +63,7 @@ describe('idrecon export cloud when it cannot finish', () => {
     const dir = tempDir();
     const result = await runCli(exportTo(dir, ['--max-retries', '0']), { IDRECON_CLIENT_SECRET: SECRET });
     expect(result).toMatchObject({ code: 4, stdout: '' });
-    expect(result.stderr).toMatch(/^idrecon: GET \/users failed: the connection failed \((UND_ERR_SOCKET|ECONNRESET|other side closed)\) and kept failing after 0 retries\n$/);
+    expect(result.stderr).toMatch(/^idrecon: GET \/beta\/roleManagement\/directory\/roleDefinitions failed: the connection failed \((UND_ERR_SOCKET|ECONNRESET|other side closed)\) and kept failing after 0 retries\n$/);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

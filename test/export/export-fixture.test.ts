@@ -20,7 +20,7 @@ describe('idrecon export cloud', () => {
     const domains = join(dir, 'domains.csv');
     const args = ['export', 'cloud', '--out', out, '--domains-out', domains, '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID];
     const result = await runCli([...args, '--graph-url', tenant.url, '--login-url', tenant.url, '--page-size', '10'], { IDRECON_CLIENT_SECRET: SECRET });
-    expect(result).toEqual({ code: 0, stdout: `exported 23 users in 3 pages (0 retries) to ${out}, 2 domains to ${domains}\n`, stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: `exported 31 users in 4 pages (0 retries) to ${out}, 2 domains to ${domains}\nroles: 1 active assignment, 1 eligibility, 2 users with a role\n`, stderr: '' });
     const fixture = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
     expect(readText(out)).toBe(written(...fixture));
     expect(readText(domains)).toBe(written('id,authenticationType,isInitial,isVerified', 'contoso.com,Managed,False,True', 'contoso.onmicrosoft.com,Managed,True,True'));
@@ -30,7 +30,7 @@ describe('idrecon export cloud', () => {
     const out = join(tempDir(), 'cloud.csv');
     const args = ['export', 'cloud', '--out', out, '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--graph-url', tenant.url, '--login-url', tenant.url];
     const result = await runCli([...args, '--client-secret-env', 'MY_APP_SECRET'], { MY_APP_SECRET: SECRET, IDRECON_CLIENT_SECRET: undefined });
-    expect(result).toMatchObject({ code: 0, stdout: `exported 23 users in 1 page (0 retries) to ${out}\n` });
+    expect(result).toMatchObject({ code: 0, stdout: `exported 31 users in 1 page (0 retries) to ${out}\nroles: 1 active assignment, 1 eligibility, 2 users with a role\n` });
   });
 
   it('signs in with --certificate, without any secret in the environment', async () => {
@@ -41,7 +41,7 @@ describe('idrecon export cloud', () => {
       const out = join(dir, 'cloud.csv');
       const args = ['export', 'cloud', '--out', out, '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--certificate', pem];
       const result = await runCli([...args, '--graph-url', certTenant.url, '--login-url', certTenant.url], { IDRECON_CLIENT_SECRET: undefined });
-      expect(result).toEqual({ code: 0, stdout: `exported 23 users in 1 page (0 retries) to ${out}\n`, stderr: '' });
+      expect(result).toEqual({ code: 0, stdout: `exported 31 users in 1 page (0 retries) to ${out}\nroles: 1 active assignment, 1 eligibility, 2 users with a role\n`, stderr: '' });
       expect(readText(out)).toBe(written(...readFileSync(FIXTURE, 'utf8').trimEnd().split('\n')));
     } finally {
       await certTenant.close();

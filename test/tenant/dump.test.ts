@@ -26,11 +26,11 @@ describe('dumping the tenant back to a cloud CSV', () => {
     await tenant.state.dump(users2, domains);
     expect(readText(users2)).toBe(
       written(
-        'id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail',
-        '5ce774d3-4778-5ced-b9d9-9b96dea3aa71,alice.adams@contoso.com,"Adams, Alice",,,alice.adams@contoso.com',
-        'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",MXiqdGCsbEy88DxCsxC66g==,,carol.clark@contoso.com',
-        '5834ed9a-37b9-5db5-a033-1891f88f8c2d,sam.scott@contoso.com,"Scott, Sam",AVbeuYzHPFWU1InXHzDR5A==,True,sam.scott@contoso.com',
-        '88c99970-18f4-5e0c-89ee-2179b0dc5376,admin@contoso.onmicrosoft.com,"Núñez, José (admin)",,False,',
+        'id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail,proxyAddresses,directoryRoles,privilegedRole,onPremisesObjectIdentifier,onPremisesProvisioningErrors',
+        '5ce774d3-4778-5ced-b9d9-9b96dea3aa71,alice.adams@contoso.com,"Adams, Alice",,,alice.adams@contoso.com,,,,,',
+        'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",MXiqdGCsbEy88DxCsxC66g==,,carol.clark@contoso.com,,,,,',
+        '5834ed9a-37b9-5db5-a033-1891f88f8c2d,sam.scott@contoso.com,"Scott, Sam",AVbeuYzHPFWU1InXHzDR5A==,True,sam.scott@contoso.com,,,,,',
+        '88c99970-18f4-5e0c-89ee-2179b0dc5376,admin@contoso.onmicrosoft.com,"Núñez, José (admin)",,False,,,,,,',
       ),
     );
     expect(readText(domains)).toBe(

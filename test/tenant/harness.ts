@@ -103,5 +103,6 @@ export function seededUsers(n: number): CloudUser[] {
     onPremisesImmutableId: i % 7 === 0 ? null : Buffer.from(`anchor-${i}`).toString('base64'),
     onPremisesSyncEnabled: i % 11 === 0 ? true : null,
     mail: i % 5 === 0 ? null : `user${i}@contoso.com`,
+    privilegedRole: false,
   }));
 }

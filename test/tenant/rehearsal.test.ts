@@ -23,9 +23,9 @@ describe('a rehearsal, start to finish', () => {
     const result = await runCli(['reconcile', '--onprem', join(ROOT, 'fixtures/onprem-users.csv'), '--cloud', cloud, '--out', join(dir, 'out')]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
-    expect(summary.inputs.cloud).toMatchObject({ rows: 23, blank_rows: 0 });
+    expect(summary.inputs.cloud).toMatchObject({ rows: 31, blank_rows: 0 });
     const carol = readFileSync(join(dir, 'out', 'reconciliation.csv'), 'utf8').split('\r\n').find((l) => l.includes('carol.clark@contoso.com'));
     // Before the change she was 'missing' (no ImmutableID in the cloud); now Entra Connect will hard-match her.
-    expect(carol?.split(',').slice(0, 7)).toEqual(['carol.clark@contoso.com', 'match', '', 'hard-match', '', 'JsdVWzXHKFyXgOBuTtCPew==', 'JsdVWzXHKFyXgOBuTtCPew==']);
+    expect(carol?.split(',').slice(0, 8)).toEqual(['carol.clark@contoso.com', 'match', '', 'hard-match', '', '', 'JsdVWzXHKFyXgOBuTtCPew==', 'JsdVWzXHKFyXgOBuTtCPew==']);
   });
 });

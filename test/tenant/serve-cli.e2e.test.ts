@@ -30,9 +30,9 @@ function https(url: string, ca: Buffer, method: string, headers: Record<string, 
 
 const BIN = join(__dirname, '../../bin/idrecon.js');
 const SEED = [
-  'id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail',
-  'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",,,carol.clark@contoso.com',
-  '5834ed9a-37b9-5db5-a033-1891f88f8c2d,sam.scott@contoso.com,"Scott, Sam",AVbeuYzHPFWU1InXHzDR5A==,True,sam.scott@contoso.com',
+  'id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail,proxyAddresses,directoryRoles,privilegedRole,onPremisesObjectIdentifier,onPremisesProvisioningErrors',
+  'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",,,carol.clark@contoso.com,,,False,,',
+  '5834ed9a-37b9-5db5-a033-1891f88f8c2d,sam.scott@contoso.com,"Scott, Sam",AVbeuYzHPFWU1InXHzDR5A==,True,sam.scott@contoso.com,,,False,,',
 ];
 
 /** Polls a file until it holds the expected text (the tenant saves within a second of a change). */
@@ -66,7 +66,7 @@ describe('idrecon tenant serve', () => {
     const retried: string[] = [];
     const graph = createGraphClient({ graphUrl: url!, tokens: await msalTokens(credentials), clock, onRetry: (e) => retried.push(e.reason) });
     await graph.api('/users/carol.clark@contoso.com').patch({ onPremisesImmutableId: 'MXiqdGCsbEy88DxCsxC66g==' });
-    const after = [SEED[0], 'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",MXiqdGCsbEy88DxCsxC66g==,,carol.clark@contoso.com', SEED[2]];
+    const after = [SEED[0], 'fc89aecb-01f8-5eda-b459-7cb174e6fb37,carol.clark@contoso.com,"Clark, Carol",MXiqdGCsbEy88DxCsxC66g==,,carol.clark@contoso.com,,,False,,', SEED[2]];
     expect(await eventually(saved, written(...after))).toBe(written(...after));
 
     const out = join(dir, 'export.csv');
