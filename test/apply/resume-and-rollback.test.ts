@@ -24,7 +24,7 @@ test('a run stopped by Ctrl-C leaves the rest for --resume, which does each row 
     const rows = await readResults(resultsFile);
     expect(rows).toHaveLength(29);
     expect(new Set(rows.map((r) => r.row)).size).toBe(29);
-    expect((await outcomes(resultsFile)).filter((l) => l.endsWith(' applied'))).toHaveLength(5);
+    expect((await outcomes(resultsFile)).filter((l) => l.endsWith(' applied'))).toHaveLength(6);
   } finally {
     await tenant.close();
   }
