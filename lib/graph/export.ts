@@ -96,7 +96,7 @@ async function saveSettings(client: ReturnType<typeof createGraphClient>, file: 
   const found: unknown[] = [];
   const refusal = await walk<unknown>(client, '/directory/onPremisesSynchronization', 'v1.0', (page) => found.push(...page), tally);
   if (refusal) {
-    notes.push(`tenant settings not saved to ${file}: ${refusal.refused}. ${SETTINGS_HINT}`);
+    notes.push(`tenant settings not saved to ${file} (${refusal.refused}): ${SETTINGS_HINT}`);
     return false;
   }
   const out = new AtomicFile(file);
