@@ -5,8 +5,21 @@
  * order). The contract is issue 2 and docs/statuses.md.
  */
 import { DISPLAY_ORDER, oktaIdKind } from './guid';
-import { type CloudTable, IdKind, type OnpremTable, anchorKeys, cloudIndexes, hash16, idKeys, onpremIndexes, sameBytes, smtpKeys, upnKeys } from './tables';
-import { addressesOf } from './tables';
+import {
+  type AddressList,
+  type CloudTable,
+  IdKind,
+  type OnpremTable,
+  addressIndexes,
+  addressesOf,
+  anchorKeys,
+  cloudIndexes,
+  hash16,
+  idKeys,
+  onpremIndexes,
+  sameBytes,
+  upnKeys,
+} from './tables';
 import { writeDisplayGuid, writeImmutableId } from './guid';
 
 export type AnchorAttribute = 'objectGUID' | 'mS-DS-ConsistencyGuid';
@@ -113,17 +126,19 @@ export function* classify(
   indexes: Indexes = { onprem: onpremIndexes(on), cloud: cloudIndexes(cl) },
 ): Generator<ReconRow> {
   const { byUpn: onByUpn, byAnchor: onByAnchor } = indexes.onprem;
-  const { byUpn: cloudByUpn, byId: cloudById, bySmtp: cloudBySmtp, addresses: cloudAddresses } = indexes.cloud;
+  const { byUpn: cloudByUpn, byId: cloudById } = indexes.cloud;
   const onUpns = upnKeys(on);
   const onAnchors = anchorKeys(on);
   const cloudUpns = upnKeys(cl);
   const cloudIds = idKeys(cl);
-  const cloudSmtp = smtpKeys(cl);
   const joined = new Uint8Array(cl.count);
-  /** The on-prem row that will take each cloud user over (or be refused), and the outcome. */
-  const takenBy = new Int32Array(cl.count).fill(-1);
-  const takenAs: Prediction[] = [];
-  const bySmtp = on.hasAddresses && cl.hasAddresses;
+  /**
+   * The on-prem row that will take over (or be refused) a cloud user other than its UPN partner,
+   * and the outcome: only such users are written on rows of their own. Few, so kept in a map.
+   */
+  const takenBy = new Map<number, { by: number; as: Prediction }>();
+  // Addresses matter only when both exports have them; then the cloud's are indexed here, once.
+  const addresses: { primary: AddressList; all: AddressList } | undefined = on.hasAddresses && cl.hasAddresses ? addressIndexes(cl) : undefined;
   /** The local parts of the on-prem UPNs, lower-cased: built when the first quarantine-shaped UPN is met. */
   let localParts: Set<string> | undefined;
 
@@ -235,11 +250,8 @@ export function* classify(
       target = softMatchCandidate(o, c);
       p = target >= 0 ? softMatch(target) : created(o, c);
     }
-    if (target >= 0 && (p === PREDICTIONS.hardMatch || p === PREDICTIONS.softMatch || p.outcome === 'blocked') && takenBy[target] < 0) {
-      takenBy[target] = o;
-      takenAs[target] = p;
-    }
     const match = target >= 0 && target !== c && (p === PREDICTIONS.hardMatch || p === PREDICTIONS.softMatch || p.outcome === 'blocked') ? target : -1;
+    if (match >= 0 && !takenBy.has(match)) takenBy.set(match, { by: o, as: p });
     return row(status, reason, o, c, relatedOnprem, relatedCloud, p, match);
   }
 
@@ -253,11 +265,16 @@ export function* classify(
 
   /** The primary SMTP address first, then (when the tenant allows it) the UPN. */
   function softMatchCandidate(o: number, c: number): number {
-    if (bySmtp && on.smtpLen[o] > 0) {
-      const s = cloudBySmtp.find(cloudSmtp, on.arena.bytes, on.smtpAt[o], on.smtpLen[o], on.smtpHash[o]);
+    if (addresses) {
+      const { primary } = onpremAddresses(o);
+      const s = primary ? addresses.primary.holder(primary) : -1;
       if (s >= 0) return s;
     }
     return opts.upnSoftMatch ? c : -1;
+  }
+
+  function onpremAddresses(o: number): { primary: string; all: string[] } {
+    return addressesOf(on.text(on.proxyAt, on.proxyLen, o), on.text(on.mailAt, on.mailLen, o));
   }
 
   function softMatch(s: number): Prediction {
@@ -270,10 +287,8 @@ export function* classify(
   /** A new cloud user: created anyway, with a placeholder UPN or without the address, when either is taken. */
   function created(o: number, c: number): Prediction {
     if (c >= 0) return PREDICTIONS.upnConflict;
-    if (bySmtp) {
-      for (const a of addressesOf(on.text(on.proxyAt, on.proxyLen, o), on.text(on.mailAt, on.mailLen, o)).all) {
-        if (cloudAddresses.holder(a) >= 0) return PREDICTIONS.smtpConflict;
-      }
+    if (addresses) {
+      for (const a of onpremAddresses(o).all) if (addresses.all.holder(a) >= 0) return PREDICTIONS.smtpConflict;
     }
     return PREDICTIONS.create;
   }
@@ -296,8 +311,9 @@ export function* classify(
   function cloudOnly(c: number): ReconRow {
     const kind = cl.idKind[c];
     const owner = anchorOwner(c);
-    const by = takenBy[c];
-    const p = by >= 0 ? takenAs[c] : PREDICTIONS.outOfScope;
+    const taken = takenBy.get(c);
+    const by = taken ? taken.by : -1;
+    const p = taken ? taken.as : PREDICTIONS.outOfScope;
     const related = by >= 0 ? by : owner;
     if (isQuarantined(c)) return row('cloud-only', 'quarantined-duplicate', -1, c, related, -1, p);
     if (kind === IdKind.Other && oktaIdKind(otherIdText(c))) return row('cloud-only', 'okta-anchored', -1, c, by, -1, p);

@@ -11,7 +11,7 @@ import { IdreconError } from '../errors';
 import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
 import type { AnchorAttribute, Invalid } from './classify';
 import { readDisplayGuid, readImmutableId } from './guid';
-import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, Role, addressesOf, hashBytes } from './tables';
+import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
 
@@ -175,25 +175,11 @@ abstract class RowReader {
     t.keyHash[row] = hashBytes(a.bytes, k.at, k.len);
   }
 
-  /**
-   * The mail and proxyAddresses cells, and the primary SMTP address as a join key; a problem
-   * when the proxyAddresses cell holds a type name instead of the addresses.
-   */
+  /** The mail and proxyAddresses cells; a problem when proxyAddresses holds a type name instead of the addresses. */
   protected addresses(t: OnpremTable | CloudTable, r: FieldBytes, row: number, mail: ColumnAt | undefined, proxy: ColumnAt | undefined): Invalid | undefined {
     this.putTrimmed(t, r, proxy?.index, row, t.proxyAt, t.proxyLen);
     this.putTrimmed(t, r, mail?.index, row, t.mailAt, t.mailLen);
-    const proxies = t.text(t.proxyAt, t.proxyLen, row);
-    const problem = proxy && addressProblem(proxy.name, proxies);
-    const { primary } = problem ? { primary: '' } : addressesOf(proxies, t.text(t.mailAt, t.mailLen, row));
-    if (primary === '') {
-      t.smtpAt[row] = t.smtpLen[row] = t.smtpHash[row] = 0;
-    } else {
-      const put = t.arena.put(primary);
-      t.smtpAt[row] = put.at;
-      t.smtpLen[row] = put.len;
-      t.smtpHash[row] = hashBytes(t.arena.bytes, put.at, put.len);
-    }
-    return problem;
+    return proxy && t.proxyLen[row] > 0 ? addressProblem(proxy.name, t.text(t.proxyAt, t.proxyLen, row)) : undefined;
   }
 
   /** A True/False cell, any case: 1 true, 2 false, 0 empty or anything else. */

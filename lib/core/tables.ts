@@ -93,7 +93,7 @@ function grown<T extends Int32Array | Uint8Array>(a: T, size: number): T {
   return b;
 }
 
-const OPTIONAL_SHARED = ['smtpAt', 'smtpLen', 'smtpHash', 'proxyAt', 'proxyLen', 'mailAt', 'mailLen'];
+const OPTIONAL_SHARED = ['proxyAt', 'proxyLen', 'mailAt', 'mailLen'];
 
 /** Columns both sides share: where each row starts in its file, its UPN and its join key. */
 abstract class Table {
@@ -137,11 +137,10 @@ abstract class Table {
     return ['line', 'upnAt', 'upnLen', 'keyAt', 'keyLen', 'keyHash', ...OPTIONAL_SHARED];
   }
 
-  /** The primary SMTP address, lower-cased: `SMTP:` of proxyAddresses, else mail (see primarySmtp). */
-  smtpAt = new Int32Array(0);
-  smtpLen = new Int32Array(0);
-  smtpHash = new Int32Array(0);
-  /** The proxyAddresses and mail cells as read, for the address conflicts Entra ID refuses. */
+  /**
+   * The proxyAddresses and mail cells as read: soft match and address conflicts read them, and
+   * only when both files have addresses (see addressIndexes), so a run without them pays a copy.
+   */
   proxyAt = new Int32Array(0);
   proxyLen = new Int32Array(0);
   mailAt = new Int32Array(0);
@@ -411,9 +410,6 @@ export function onpremIndexes(on: OnpremTable): { byUpn: KeyIndex; byAnchor: Key
 export interface CloudIndexes {
   byUpn: KeyIndex;
   byId: KeyIndex;
-  /** By primary SMTP address, and every address: only when the export has addresses. */
-  bySmtp: KeyIndex;
-  addresses: AddressList;
 }
 
 /** Cloud rows by UPN key and by ImmutableID, where that is a GUID; by address when the export has them. */
@@ -426,21 +422,21 @@ export function cloudIndexes(cl: CloudTable): CloudIndexes {
     if (cl.keyLen[i] > 0) byUpn.add(upns, i);
     if (cl.idKind[i] === IdKind.Guid) byId.add(ids, i);
   }
-  const bySmtp = new KeyIndex(cl.hasAddresses ? cl.count : 0);
-  const addresses = new AddressList();
-  if (cl.hasAddresses) {
-    const smtp = smtpKeys(cl);
-    for (let i = 0; i < cl.count; i++) {
-      if (cl.smtpLen[i] > 0) bySmtp.add(smtp, i);
-      for (const a of addressesOf(cl.text(cl.proxyAt, cl.proxyLen, i), cl.text(cl.mailAt, cl.mailLen, i)).all) addresses.add(a, i);
-    }
-    addresses.build();
-  }
-  return { byUpn, byId, bySmtp, addresses };
+  return { byUpn, byId };
 }
 
-export function smtpKeys(t: OnpremTable | CloudTable): KeySource {
-  return { bytes: t.arena.bytes, at: (i) => t.smtpAt[i], len: (i) => t.smtpLen[i], hash: (i) => t.smtpHash[i] };
+/** The cloud users by primary SMTP address, and by every address they hold. */
+export function addressIndexes(cl: CloudTable): { primary: AddressList; all: AddressList } {
+  const primary = new AddressList();
+  const all = new AddressList();
+  for (let i = 0; i < cl.count; i++) {
+    const found = addressesOf(cl.text(cl.proxyAt, cl.proxyLen, i), cl.text(cl.mailAt, cl.mailLen, i));
+    if (found.primary) primary.add(found.primary, i);
+    for (const a of found.all) all.add(a, i);
+  }
+  primary.build();
+  all.build();
+  return { primary, all };
 }
 
 export function anchorKeys(on: OnpremTable): KeySource {

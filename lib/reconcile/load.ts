@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
 import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
-import { AddressList, Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
+import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../core/directory-entry';
@@ -198,7 +198,7 @@ export function transferables(side: Side): ArrayBuffer[] {
   const visit = (o: object): void => {
     for (const v of Object.values(o)) {
       if (ArrayBuffer.isView(v)) buffers.add(v.buffer as ArrayBuffer);
-      else if (v instanceof Arena || v instanceof KeyIndex || v instanceof AddressList) visit(v);
+      else if (v instanceof Arena || v instanceof KeyIndex) visit(v);
     }
   };
   visit(side.loaded.table);
@@ -211,16 +211,7 @@ function revive(side: Side): Side {
   const table = side.loaded.table;
   Object.setPrototypeOf(table, side.kind === 'onprem' ? OnpremTable.prototype : CloudTable.prototype);
   Object.setPrototypeOf(table.arena, Arena.prototype);
-  for (const index of Object.values(side.indexes)) {
-    if (index.arena) {
-      // The cloud side's address list: its arena and index travel inside it.
-      Object.setPrototypeOf(index, AddressList.prototype);
-      Object.setPrototypeOf(index.arena, Arena.prototype);
-      Object.setPrototypeOf(index.index, KeyIndex.prototype);
-    } else {
-      Object.setPrototypeOf(index, KeyIndex.prototype);
-    }
-  }
+  for (const index of Object.values(side.indexes)) Object.setPrototypeOf(index, KeyIndex.prototype);
   return side;
 }
 

@@ -147,7 +147,8 @@ export class SummaryCounter {
   /** Counts by status, then reason. */
   private readonly statusReason = new Map<string, Map<string, number>>();
   private readonly entraConnect = new Map<string, number>();
-  private readonly entraConnectReason = new Map<string, number>();
+  /** Counts by outcome, then reason. */
+  private readonly entraConnectReason = new Map<string, Map<string, number>>();
 
   /** `rejects`: how many of the row's records could not be used. */
   add(row: ReconRow, rejects: number): void {
@@ -158,8 +159,8 @@ export class SummaryCounter {
     const reasons = this.statusReason.get(row.status) ?? this.statusReason.set(row.status, new Map()).get(row.status)!;
     reasons.set(row.reason, (reasons.get(row.reason) ?? 0) + 1);
     this.entraConnect.set(row.entraConnect, (this.entraConnect.get(row.entraConnect) ?? 0) + 1);
-    const key = row.entraConnectReason ? `${row.entraConnect}/${row.entraConnectReason}` : row.entraConnect;
-    this.entraConnectReason.set(key, (this.entraConnectReason.get(key) ?? 0) + 1);
+    const why = this.entraConnectReason.get(row.entraConnect) ?? this.entraConnectReason.set(row.entraConnect, new Map()).get(row.entraConnect)!;
+    why.set(row.entraConnectReason, (why.get(row.entraConnectReason) ?? 0) + 1);
   }
 
   summary(onprem: InputSummary, cloud: InputSummary, tenant: TenantSettings): Summary {
@@ -173,7 +174,7 @@ export class SummaryCounter {
       status: this.status,
       status_reason: sorted(new Map([...this.statusReason].flatMap(([status, reasons]) => [...reasons].map(([reason, n]) => [reason ? `${status}/${reason}` : status, n])))),
       entra_connect: sorted(this.entraConnect),
-      entra_connect_reason: sorted(this.entraConnectReason),
+      entra_connect_reason: sorted(new Map([...this.entraConnectReason].flatMap(([outcome, why]) => [...why].map(([reason, n]) => [reason ? `${outcome}/${reason}` : outcome, n])))),
       tenant_settings: tenant,
       balanced,
       check: `${onprem.rows} on-prem rows + ${cloud.rows} cloud rows ${balanced ? '=' : '!='} ${this.outputRows} output rows + ${this.joined} joined pairs`,
