@@ -48,7 +48,7 @@ test('npm pack, npm install -g and npx give a working idrecon on the PATH', () =
   const env = { ...process.env, PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH}` };
   expect(run('idrecon', ['--version'], dir, env)).toBe(`${pkg.version}\n`);
   const stdout = run('idrecon', ['reconcile', '--onprem', join(ROOT, 'fixtures/onprem-users.csv'), '--cloud', join(ROOT, 'fixtures/cloud-users.csv'), '--out', 'out'], dir, env);
-  expect(stdout).toContain('check: 22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs\n');
+  expect(stdout).toContain('check: 29 on-prem rows + 31 cloud rows = 41 output rows + 19 joined pairs\n');
   expect(readFileSync(join(dir, 'out', 'reconciliation.csv'), 'utf8')).toBe(readFileSync(join(ROOT, 'test/expected/fixtures-reconciliation.csv'), 'utf8'));
   // The report quotes docs/statuses.md, which the package carries.
   expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toContain('export the cloud users again in one go and run again.');

@@ -28,9 +28,9 @@ test.each([1, 2, 3])('the README rehearsal exports the local tenant and stops it
   for (const entry of ['bin', 'fixtures']) symlinkSync(join(ROOT, entry), join(dir, entry), 'dir');
   const r = spawnSync('bash', ['-e', '-c', snippet], { cwd: dir, encoding: 'utf8' });
   expect(r.stderr).toBe('');
-  expect(r.stdout).toBe('exported 23 users in 1 page (0 retries) to cloud.csv, 2 domains to domains.csv\n');
+  expect(r.stdout).toBe('exported 31 users in 1 page (0 retries) to cloud.csv, 2 domains to domains.csv\nroles: 1 active assignment, 1 eligibility, 2 users with a role\n');
   expect(r.status).toBe(0);
-  expect(readFileSync(join(dir, 'cloud.csv'), 'utf8').trim().split('\n')).toHaveLength(24);
+  expect(readFileSync(join(dir, 'cloud.csv'), 'utf8').trim().split('\n')).toHaveLength(32);
   let stopped = false;
   for (let i = 0; i < 40 && !stopped; i++) {
     stopped = await refused(8080);

@@ -84,14 +84,14 @@ test('the fixtures report shows summary.json, what to do, and filters its rows',
   expect(number(await page.textContent('#match-count'))).toBe(summary.status.match);
   expect(number(await page.textContent('#attention-count'))).toBe(summary.output_rows - summary.status.match);
   expect(number(await page.textContent('#total-count'))).toBe(summary.output_rows);
-  expect(await page.textContent('#cap-note')).toBe('All 27 rows that need attention (every status but match). They are also in reconciliation.csv beside this file.');
+  expect(await page.textContent('#cap-note')).toBe('All 36 rows that need attention (every status but match). They are also in reconciliation.csv beside this file.');
   // The same words as docs/statuses.md
   expect(await page.textContent('section[data-chart="status_reason"] tr:has(th:text-is("mismatch/byte-order")) td.todo')).toBe(
     'set the cloud ImmutableID to expected_immutable_id. Check other users changed by the same script: they will all have this reason.',
   );
   expect(await page.textContent('#about')).toContain('fixtures/onprem-users.csv');
 
-  expect(number(await page.getAttribute('#match-info', 'data-hits'))).toBe(27);
+  expect(number(await page.getAttribute('#match-info', 'data-hits'))).toBe(36);
   expect(await pick(page, 'status', 'mismatch')).toBe(summary.status.mismatch);
   expect(await pick(page, 'reason', 'byte-order')).toBe(1);
   expect(await page.$$eval('#rows tbody td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(['dan.davis@contoso.com']);

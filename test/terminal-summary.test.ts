@@ -13,11 +13,17 @@ test('the fixtures summary leads with match, orders problems by count and ends w
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(
     csv(`
-      on-prem  22 rows  fixtures/onprem-users.csv
-      cloud    23 rows  fixtures/cloud-users.csv
+      on-prem  29 rows  fixtures/onprem-users.csv
+      cloud    31 rows  fixtures/cloud-users.csv
 
-      match                                  3  right already: nothing to do
-      needs attention                       27
+      match                                  5  right already: nothing to do
+      needs attention                       36
+        cloud-only                           9
+          quarantined-duplicate              3
+          unanchored                         3
+          anchor-of-onprem-user              1
+          okta-anchored                      1
+          orphan-anchor                      1
         duplicate                            8
           duplicate-upn-cloud                3
           duplicate-upn-onprem               3
@@ -28,27 +34,22 @@ test('the fixtures summary leads with match, orders problems by count and ends w
           not-guid                           1
           other-anchor-attribute             1
           unknown-object                     1
-        cloud-only                           5
-          anchor-of-onprem-user              1
-          okta-anchored                      1
-          orphan-anchor                      1
-          quarantined-duplicate              1
-          unanchored                         1
+        onprem-only                          5
+          will-create                        4
+          anchor-under-other-upn             1
         invalid                              3
           bad-anchor                         1
           binary-export                      1
           empty-upn                          1
-        okta-anchored                        2
+        okta-anchored                        3
+          okta-user-id                       2
           okta-appuser-id                    1
-          okta-user-id                       1
-        onprem-only                          2
-          anchor-under-other-upn             1
-          will-create                        1
-        missing                              1
-      total                                 30
+        missing                              2
+      total                                 41
 
-      entra connect: unknown 11, hard-match 7, duplicate-created 6, out-of-scope 4, create 1, soft-match 1
-      check: 22 on-prem rows + 23 cloud rows = 30 output rows + 15 joined pairs
+      entra connect: unknown 11, hard-match 9, duplicate-created/anchor-differs 6, out-of-scope 6, soft-match 3, blocked/object-identifier-set 1, blocked/privileged-role 1, create 1, duplicate-created/admin-role 1, duplicate-created/smtp-conflict 1, not-synced/critical-system-object 1
+      tenant settings: blockSoftMatchEnabled false (default), blockCloudObjectTakeoverThroughHardMatchEnabled false (default), softMatchOnUpnEnabled true (default)
+      check: 29 on-prem rows + 31 cloud rows = 41 output rows + 19 joined pairs
       rejects: 3 (rejects.csv says why)
       wrote ${out}/reconciliation.csv, rejects.csv, summary.json, report.html
 
