@@ -82,6 +82,9 @@ export function handleDirectory(ctx: DirectoryContext, req: DirectoryRequest): D
   if (!known && !beta) return undefined;
   if (req.method.toUpperCase() !== 'GET') return failed(fault(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.'));
 
+  const options = lower[0] === 'users' ? ['$select', '$top', '$skiptoken'] : role === 'roleassignments' ? ['$select', '$expand'] : ['$select'];
+  const unsupported = [...params.keys()].find((k) => k.startsWith('$') && !options.includes(k));
+  if (unsupported) return failed(fault(400, 'Request_UnsupportedQuery', `Query option '${unsupported}' is not supported by the local tenant.`));
   if (lower[0] === 'directory') return failed(SYNC_SETTINGS_REFUSED);
   const needed = lower[0] === 'users' ? READ_USERS : lower[0] === 'groups' ? READ_MEMBERS : role === 'roleeligibilityscheduleinstances' ? READ_ELIGIBILITY : READ_ROLES;
   if (!needed.some((p) => ctx.granted.includes(p))) return failed(SYNC_SETTINGS_REFUSED);
