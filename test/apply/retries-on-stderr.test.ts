@@ -6,11 +6,11 @@ import { approve, fixturePlan, fixtureTenant, writeRows } from './harness';
 
 test('a throttled apply names the request, the answer and the wait on stderr', async () => {
   process.env.IDRECON_TEST_SECRET = SECRET;
-  // Four writes per second: the ten writes of the fixture plan meet 429s with Retry-After.
+  // Four writes per second: the ten writes of five of the fixture plan's fixes meet 429s with Retry-After.
   const tenant = await fixtureTenant(undefined, { throttle: { writes: { limit: 4, windowMs: 1_000 } } });
   try {
     const dir = tempDir();
-    const planFile = approve(await fixturePlan(dir), writeRows);
+    const planFile = approve(await fixturePlan(dir), (row) => writeRows(row) && row.upn !== 'yara.young@contoso.com');
     const signIn = ['--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--client-secret-env', 'IDRECON_TEST_SECRET', '--graph-url', tenant.url, '--login-url', tenant.url];
     // A write budget above the tenant's, so that idrecon's own pacing does not avoid the 429s.
     const r = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', '--write-budget', '100/1', ...signIn]);

@@ -73,7 +73,7 @@ describe("Microsoft's Graph SDK and @azure/identity against the local tenant", (
       tid: TENANT_ID,
       appid: CLIENT_ID,
       idtyp: 'app',
-      roles: ['User.ReadWrite.All', 'Domain.Read.All'],
+      roles: ['User.ReadWrite.All', 'Domain.Read.All', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory', 'GroupMember.Read.All'],
     });
   });
 

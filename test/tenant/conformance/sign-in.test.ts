@@ -51,7 +51,7 @@ describe('sign-in documents and tokens', () => {
       iss: `https://sts.windows.net/${TENANT_ID}/`,
       tid: TENANT_ID,
       appid: CLIENT_ID,
-      roles: ['User.ReadWrite.All', 'Domain.Read.All'],
+      roles: ['User.ReadWrite.All', 'Domain.Read.All', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.Read.Directory', 'GroupMember.Read.All'],
     });
   });
 });
