@@ -2,6 +2,7 @@
  * What to do with an approved plan row, given the user as Graph shows it now. Pure. The plan
  * was approved for the state it describes; if the tenant moved on, nothing is written.
  */
+import { sameUpn } from '../core/upn';
 import type { PlanRow } from '../plan/read';
 import type { LiveUser } from './users';
 
@@ -12,8 +13,10 @@ export type Decision =
   | { kind: 'already-done' }
   /** A row begun before an interruption whose write had landed: record it as applied. */
   | { kind: 'confirmed' }
-  /** A row interrupted while the user was on the staging UPN: finish it. */
+  /** The user is on its staging UPN (an earlier attempt, whatever its record says): finish it. */
   | { kind: 'finish' }
+  /** On its staging UPN with an ImmutableID the plan does not know: move the UPN back only. */
+  | { kind: 'move-back' }
   | { kind: 'drift'; message: string };
 
 /** The ImmutableID a row leaves behind: '' for a clear. */
@@ -21,13 +24,14 @@ export function targetOf(row: PlanRow): string {
   return row.proposal.action === 'clear-immutable-id' ? '' : row.proposal.targetImmutableId;
 }
 
-const sameUpn = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
 /** `begun`: the journal shows this row was started by an earlier, interrupted run. */
 export function decide(row: PlanRow, live: LiveUser, begun: boolean): Decision {
   const p = row.proposal;
   const liveId = live.onPremisesImmutableId ?? '';
-  if (begun && p.upnFlip === 'yes' && sameUpn(live.userPrincipalName, p.stagingUpn)) return { kind: 'finish' };
+  // A user on its own staging UPN cannot sign in: never drift, whichever run put it there.
+  if (p.upnFlip === 'yes' && p.stagingUpn !== '' && sameUpn(live.userPrincipalName, p.stagingUpn)) {
+    return liveId === p.currentImmutableId || liveId === targetOf(row) ? { kind: 'finish' } : { kind: 'move-back' };
+  }
   if (liveId === targetOf(row) && sameUpn(live.userPrincipalName, p.currentUpn)) return begun ? { kind: 'confirmed' } : { kind: 'already-done' };
   if (live.onPremisesSyncEnabled === true) {
     return { kind: 'drift', message: 'the user is now synchronised from on-prem (onPremisesSyncEnabled): Graph refuses writes; reconcile again' };

@@ -4,6 +4,7 @@
  * interrupted run can be resumed and a user is never left on a staging UPN without a record.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { IdreconError } from '../errors';
 import type { Encoding } from '../io/csv-reader';
@@ -13,10 +14,12 @@ import type { Clock } from '../graph/clock';
 import { createGraphClient } from '../graph/client';
 import type { Limit } from '../graph/limits';
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy } from '../graph/retry';
-import { type PlanRow, readPlan } from '../plan/read';
+import { prepareOutputFile } from '../io/output';
+import { type Plan, type PlanRow, planHash, readPlan } from '../plan/read';
 import { type Decision, decide, targetOf } from './decide';
-import { Journal, journalPathFor, readJournal } from './journal';
+import { Journal, type JournalContents, journalPathFor, readJournal } from './journal';
 import { ResultsLog, type ResultRow, type ResultStatus, emptyResult, readResults } from './results';
+import { type Feedback, moveBackOnly, rowSteps } from './steps';
 import { BATCH_SIZE, type LiveUser, type Outcome, patchUser, readUsers } from './users';
 
 export interface ApplyOptions {
@@ -55,6 +58,10 @@ export interface ApplySummary {
   notStarted: number;
   writes: number;
   elapsedMs: number;
+  /** Rows the plan would change (approved, intact, not review). */
+  approved: number;
+  /** UPNs of users left (or perhaps left) on their staging UPN: apply --execute --resume repairs them. */
+  onStaging: string[];
 }
 
 const STATUSES: readonly ResultStatus[] = [
@@ -91,8 +98,12 @@ function baseResult(planId: string, row: PlanRow): ResultRow {
   };
 }
 
-/** Which rows of an earlier run are settled, and which were begun but not finished. */
-async function earlierRun(o: ApplyOptions, planId: string): Promise<{ settled: Set<number>; begun: Set<number> }> {
+/**
+ * Which rows of an earlier run are settled, and which were begun but not finished. Settled rows
+ * are not looked at again; every other approved row is read afresh, so a user an earlier run left
+ * on its staging UPN is found whatever that run recorded for it.
+ */
+async function earlierRun(o: ApplyOptions, plan: Plan): Promise<{ settled: Set<number>; begun: Set<number> }> {
   const journalFile = journalPathFor(o.resultsFile);
   if (!o.resume) {
     if (existsSync(journalFile)) {
@@ -102,31 +113,42 @@ async function earlierRun(o: ApplyOptions, planId: string): Promise<{ settled: S
   }
   if (!existsSync(o.resultsFile)) throw new IdreconError('USAGE', 'there is no run to resume: the results file does not exist', { file: o.resultsFile });
   const previous = await readResults(o.resultsFile);
-  const foreign = previous.find((r) => r.plan_id !== planId);
-  if (foreign) throw new IdreconError('USAGE', `these results are for plan ${foreign.plan_id}, not ${planId}: give the plan that run used`, { file: o.resultsFile });
+  const foreign = previous.find((r) => r.plan_id !== plan.planId);
+  if (foreign) throw new IdreconError('USAGE', `these results are for plan ${foreign.plan_id}, not ${plan.planId}: give the plan that run used`, { file: o.resultsFile });
   if (previous.some((r) => r.status === 'dry-run')) {
     throw new IdreconError('USAGE', 'these results are a dry run, which has nothing to resume: run without --resume to replace them', { file: o.resultsFile });
   }
-  // A row whose last results line is anything but failed or rolled-back is settled; those two (a
-  // user left on the staging UPN among them) are tried again. A row begun in the journal without a
-  // results line was in flight: a fresh read decides what it still needs.
-  const last = new Map(previous.map((r) => [Number(r.row), r]));
-  const settled = new Set([...last].filter(([, r]) => r.status !== 'failed' && r.status !== 'rolled-back').map(([row]) => row));
-  // Begun: in flight at the interruption (no results line yet), or failed with the user left on
-  // the staging UPN. Only these may be finished, or confirmed as written by that earlier attempt.
-  const leftOnStaging = (row: number) => {
-    const r = last.get(row);
-    return r !== undefined && r.status === 'failed' && r.staging_upn !== '' && r.after_upn === r.staging_upn;
-  };
   const journal = readJournal(journalFile);
-  const begun = new Set([...journal].filter(([row, events]) => events.has('begin') && (!last.has(row) || leftOnStaging(row))).map(([row]) => row));
+  checkSamePlan(journal, plan, o);
+  // Settled: applied, already done, or skipped for a reason in the plan itself. Failed, rolled-back
+  // and drifted rows are read again: a drifted federated user may be on its staging UPN.
+  const last = new Map(previous.map((r) => [Number(r.row), r]));
+  const again = new Set<string>(['failed', 'rolled-back', 'skipped-drift'] satisfies ResultStatus[]);
+  const settled = new Set([...last].filter(([, r]) => !again.has(r.status)).map(([row]) => row));
+  // Begun: in flight at the interruption (no results line yet), or left unfinished since.
+  const begun = new Set([...journal.rows].filter(([row, events]) => events.has('begin') && !events.has('end') && !settled.has(row)).map(([row]) => row));
   return { settled, begun };
+}
+
+/** --resume continues the plan the run began with, and no other (row numbers alone prove nothing). */
+function checkSamePlan(journal: JournalContents, plan: Plan, o: ApplyOptions): void {
+  if (!journal.plan) return;
+  const hashes = new Map(plan.rows.map((r) => [r.row, r.hash]));
+  const changed = [...journal.rowHashes].filter(([row, hash]) => hashes.get(row) !== hash).map(([row]) => row);
+  if (journal.plan.planHash === planHash(plan) && changed.length === 0) return;
+  const rows = changed.length > 0 ? ` (rows ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', ...' : ''} differ)` : '';
+  throw new IdreconError(
+    'USAGE',
+    `this plan is not the one the run began with${rows}: resume with the plan file that run used, or start a new run with another --results file`,
+    { file: o.planFile },
+  );
 }
 
 export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
   const started = o.clock.now();
+  await checkResultsPath(o);
   const plan = await readPlan(o.planFile, o.planEncoding);
-  const { settled, begun } = await earlierRun(o, plan.planId);
+  const { settled, begun } = await earlierRun(o, plan);
   const open = plan.rows.filter((r) => !settled.has(r.row));
   const candidates = open.filter((r) => !skipOf(r));
   if (o.execute && candidates.length > o.maxChanges) {
@@ -144,6 +166,8 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
     notStarted: 0,
     writes: 0,
     elapsedMs: 0,
+    approved: plan.rows.filter((r) => !skipOf(r)).length,
+    onStaging: [],
   };
   const progress: Progress = { done: 0, total: open.length, throttledMs: 0 };
   const retries = new Map<string, number>();
@@ -157,7 +181,13 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
   const tokens = candidates.length > 0 ? await msalTokens(o.credentials) : undefined;
   await tokens?.token();
   const log = new ResultsLog(o.resultsFile, o.resume);
-  const journal = o.execute ? new Journal(journalPathFor(o.resultsFile), o.resume) : undefined;
+  let journal: Journal | undefined;
+  try {
+    journal = o.execute ? new Journal(journalPathFor(o.resultsFile), o.resume, { planId: plan.planId, planHash: planHash(plan) }) : undefined;
+  } catch (err) {
+    log.close();
+    throw err;
+  }
   const record = (r: ResultRow, status: ResultStatus, message: string, end = true) => {
     r.status = status;
     r.message = message;
@@ -187,12 +217,46 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
         summary.writes++;
         return outcome;
       };
+      /** A fresh read of one user after a lost answer; undefined when it cannot be read. */
+      const readBack = async (id: string): Promise<LiveUser | undefined> => {
+        try {
+          const read = (await readUsers(client, [id], o.clock, policy)).get(id);
+          return read && 'user' in read ? read.user : undefined;
+        } catch {
+          return undefined;
+        }
+      };
       /** The request that decided the row: the last write when it worked, the refused one when not. */
       const decidedBy = (r: ResultRow, o2: Outcome) => {
         r.http_status = String(o2.status);
         r.request_id = o2.requestId;
         r.graph_error_code = o2.code;
         r.graph_error_message = o2.message;
+      };
+
+      /** Carries out a row's steps (lib/apply/steps.ts) against Graph. */
+      const carryOut = async (row: PlanRow, r: ResultRow, steps: ReturnType<typeof rowSteps>): Promise<void> => {
+        let feedback: Feedback;
+        for (;;) {
+          const next = steps.next(feedback);
+          if (next.done) {
+            const f = next.value;
+            if (f.decidedBy) decidedBy(r, f.decidedBy);
+            r.after_upn = f.after === 'unknown' ? '' : f.after.upn;
+            r.after_immutable_id = f.after === 'unknown' ? '' : f.after.immutableId;
+            if (f.onStaging) summary.onStaging.push(row.proposal.upn);
+            // No 'end' while the user may sit on its staging UPN, or the outcome is unknown: --resume
+            // reads the user, and confirms, finishes or repairs the row.
+            return record(r, f.status, f.message, !f.onStaging && f.after !== 'unknown');
+          }
+          const c = next.value;
+          if (c.do === 'patch') feedback = { patched: await patch(r, c.body) };
+          else if (c.do === 'read') feedback = { read: await readBack(r.cloud_object_id) };
+          else {
+            journal!.record(row.row, 'staged');
+            feedback = undefined;
+          }
+        }
       };
 
       const execute = async (row: PlanRow, live: LiveUser, decision: Decision): Promise<void> => {
@@ -213,47 +277,19 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
         r.after_immutable_id = target;
         if (decision.kind === 'confirmed') return record(r, 'applied', 'written before the interruption; confirmed by a fresh read on resume');
         if (!journal) {
+          if (decision.kind === 'finish' || decision.kind === 'move-back') {
+            summary.onStaging.push(p.upn);
+            const what = decision.kind === 'finish' ? `${target ? 'set' : 'clear'} the ImmutableID and move the UPN back` : 'move the UPN back, writing nothing else';
+            return record(r, 'dry-run', `the user is on its staging UPN ${p.stagingUpn}: apply --execute --resume would ${what}`);
+          }
           const how = p.upnFlip === 'yes' ? `would move the UPN to ${p.stagingUpn}, ${target ? 'set' : 'clear'} the ImmutableID and move the UPN back` : `would ${target ? 'set' : 'clear'} the ImmutableID`;
           return record(r, 'dry-run', how);
         }
         begun.add(row.row);
-        journal.record(row.row, 'begin');
-        const anchor = { onPremisesImmutableId: target === '' ? null : target };
-        if (p.upnFlip !== 'yes') {
-          const result = await patch(r, anchor);
-          decidedBy(r, result);
-          if (result.ok) return record(r, 'applied', '');
-          r.after_upn = live.userPrincipalName;
-          r.after_immutable_id = live.onPremisesImmutableId ?? '';
-          return record(r, 'failed', 'Graph refused the change; nothing was changed: fix the cause, then run apply --resume to try again');
-        }
-        if (decision.kind === 'go') {
-          const staged = await patch(r, { userPrincipalName: p.stagingUpn });
-          if (!staged.ok) {
-            decidedBy(r, staged);
-            r.after_upn = live.userPrincipalName;
-            r.after_immutable_id = live.onPremisesImmutableId ?? '';
-            return record(r, 'failed', `moving the UPN to ${p.stagingUpn} failed; nothing was changed: fix the cause, then run apply --resume to try again`);
-          }
-          journal.record(row.row, 'staged');
-        }
-        const needsAnchor = (live.onPremisesImmutableId ?? '') !== target;
-        const written = await patch(r, { ...(needsAnchor ? anchor : {}), userPrincipalName: p.currentUpn });
-        decidedBy(r, written);
-        if (written.ok) return record(r, 'applied', decision.kind === 'finish' ? 'finished: an earlier attempt had left the user on the staging UPN' : '');
-        const undone = await patch(r, { userPrincipalName: p.currentUpn });
-        r.after_immutable_id = decision.kind === 'finish' ? (live.onPremisesImmutableId ?? '') : p.currentImmutableId;
-        if (undone.ok) {
-          return record(r, 'rolled-back', `changing the ImmutableID failed, so the UPN was moved back to ${p.currentUpn}: fix the cause, then run apply --resume to try again`);
-        }
-        r.after_upn = p.stagingUpn;
-        // No 'end' in the journal: apply --resume finds this user on the staging UPN and repairs it.
-        return record(
-          r,
-          'failed',
-          `changing the ImmutableID failed and moving the UPN back failed too (${undone.status} ${undone.code}): the user is left on ${p.stagingUpn}; run apply --resume to repair it`,
-          false,
-        );
+        journal.record(row.row, 'begin', row.hash);
+        const rowPlan = { currentUpn: p.currentUpn, stagingUpn: p.stagingUpn, currentImmutableId: p.currentImmutableId, target, flip: p.upnFlip === 'yes' };
+        const steps = decision.kind === 'move-back' ? moveBackOnly(rowPlan, live) : rowSteps(rowPlan, live, decision.kind === 'finish');
+        return carryOut(row, r, steps);
       };
 
       for (let i = 0; i < candidates.length; i += BATCH_SIZE) {
@@ -269,7 +305,9 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
                 const r = baseResult(plan.planId, row);
                 decidedBy(r, read.failure);
                 if (read.failure.status === 404) return record(r, 'skipped-drift', 'the user no longer exists in the tenant: reconcile and plan again');
-                return record(r, 'failed', `the fresh read before writing failed (${read.failure.status} ${read.failure.code}); nothing was written: run apply --resume to try again`);
+                // Unread, so unknown: a federated user may still sit on its staging UPN from an earlier run.
+                if (row.proposal.upnFlip === 'yes' && begun.has(row.row)) summary.onStaging.push(row.proposal.upn);
+                return record(r, 'failed', `the fresh read before writing failed (${read.failure.status} ${read.failure.code}); nothing was written: run apply --resume to try again`, false);
               }
               await execute(row, read.user, decide(row, read.user, begun.has(row.row)));
             }),
@@ -284,4 +322,12 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
   summary.notStarted = open.length - progress.done;
   summary.elapsedMs = o.clock.now() - started;
   return summary;
+}
+
+/** The results file is a new file, never the plan, in a folder that exists (made if need be). */
+async function checkResultsPath(o: ApplyOptions): Promise<void> {
+  if (resolve(o.resultsFile) === resolve(o.planFile)) {
+    throw new IdreconError('USAGE', '--results: expected another file than --plan: the approved plan is the change record and is never overwritten', { file: o.resultsFile });
+  }
+  await prepareOutputFile(o.resultsFile);
 }

@@ -109,6 +109,7 @@ export const apply: Command<Args> = {
         },
       });
       if (tty) io.stderr.write('\r\x1b[K');
+      if (s.approved === 0) io.stderr.write(`idrecon: warning: ${args.plan} has no approved rows, so there is nothing to apply: write yes in the approve column of the rows to change, then run idrecon plan verify\n`);
       const counts = Object.entries(s.counts).filter(([, n]) => n > 0);
       io.stdout.write(
         `${args.execute ? 'apply' : 'dry run'} of plan ${s.planId}: ${counts.map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing to do'}` +
@@ -118,6 +119,11 @@ export const apply: Command<Args> = {
         const next = args.execute ? 'run the same command with --resume to finish' : 'run the dry run again to see them all';
         io.stderr.write(`idrecon: stopped with ${s.notStarted} rows not started; ${next}\n`);
         return stop === 'SIGTERM' ? 143 : 130;
+      }
+      if (s.onStaging.length > 0) {
+        const names = s.onStaging.slice(0, 10).join(', ') + (s.onStaging.length > 10 ? ` and ${s.onStaging.length - 10} more` : '');
+        const resume = `idrecon apply --plan ${args.plan} --results ${args.results} --execute --resume`;
+        throw new IdreconError('GATE_FAILED', `${s.onStaging.length} users are (or may be) on their staging UPN and cannot sign in: ${names}; repair them with: ${resume} (and the same sign-in options)`);
       }
       const attention = s.counts.failed + s.counts['rolled-back'] + s.counts['skipped-drift'] + s.badApprovals;
       if (attention > 0) {

@@ -3,6 +3,7 @@
  * delimiter or encoding, columns moved or added, empty rows, cells turned back from ="..."),
  * and judges every row: approved or not, intact or edited, or malformed (with the reason).
  */
+import { createHash } from 'node:crypto';
 import type { Encoding } from '../io/csv-reader';
 import { readTable } from '../io/table';
 import { unprotectCell } from './excel';
@@ -24,6 +25,8 @@ export interface PlanRow {
   state: RowState;
   /** Why the row is edited or malformed. */
   problem: string;
+  /** The hash of the row as it is in the file (its row_hash when intact). */
+  hash: string;
 }
 
 export interface Plan {
@@ -50,7 +53,7 @@ function judge(line: number, cell: (c: PlanColumn) => string, planId: string, se
   };
   const row = Number(cell('row'));
   const approveText = cell('approve').toLowerCase();
-  const base = { line, row, planId: cell('plan_id'), proposal, approved: APPROVED.has(approveText) };
+  const base = { line, row, planId: cell('plan_id'), proposal, approved: APPROVED.has(approveText), hash: rowHash(planId, hashedFields(planId, row, proposal).slice(1)) };
   const malformed = (problem: string): PlanRow => ({ ...base, approved: false, state: 'malformed', problem });
   if (approveText !== '' && !base.approved) {
     return malformed(`approve is '${cell('approve')}': expected empty or one of yes, y, true, 1, x, approved`);
@@ -60,7 +63,7 @@ function judge(line: number, cell: (c: PlanColumn) => string, planId: string, se
   if (seen.has(row)) return malformed(`row ${row} appears twice: keep one copy`);
   seen.add(row);
   if (!ACTIONS.includes(proposal.action)) return { ...base, state: 'edited', problem: `action '${proposal.action}' is not one idrecon writes` };
-  if (rowHash(planId, hashedFields(planId, row, proposal).slice(1)) !== cell('row_hash')) {
+  if (base.hash !== cell('row_hash')) {
     return { ...base, state: 'edited', problem: 'its cells no longer match its row_hash: it was changed after the plan was written' };
   }
   return { ...base, state: 'intact', problem: '' };
@@ -78,6 +81,11 @@ export async function readPlan(file: string, encoding: Encoding = 'auto'): Promi
   const planId = [...votes].reduce<[string, number]>((best, v) => (v[1] > best[1] ? v : best), ['', 0])[0];
   const seen = new Set<number>();
   return { file, planId, rows: raw.map((r) => judge(r.line, r.cell, planId, seen)) };
+}
+
+/** The plan's content: every row's number and hash, in order (approvals apart). */
+export function planHash(plan: Plan): string {
+  return createHash('sha256').update(JSON.stringify([plan.planId, ...plan.rows.map((r) => [r.row, r.hash])])).digest('hex');
 }
 
 export interface PlanCounts {

@@ -66,7 +66,7 @@ test('a user the UPN cannot be moved back for is recorded on its staging UPN, an
       message:
         'changing the ImmutableID failed and moving the UPN back failed too (400 Request_BadRequest): the user is left on carol.clark@contoso.onmicrosoft.com; run apply --resume to repair it',
     });
-    expect(readJournal(`${resultsFile}.journal`).get(1)).toEqual(new Set(['begin', 'staged']));
+    expect(readJournal(`${resultsFile}.journal`).rows.get(1)).toEqual(new Set(['begin', 'staged']));
 
     // The admin gives the other account its UPN back, then resumes.
     tenant.state.update(userByUpn(tenant, 'carol.clark@contoso.com'), { userPrincipalName: 'victor.vance@contoso.com' });
@@ -78,7 +78,7 @@ test('a user the UPN cannot be moved back for is recorded on its staging UPN, an
       ['failed', expect.stringContaining('left on carol.clark@contoso.onmicrosoft.com')],
       ['applied', 'finished: an earlier attempt had left the user on the staging UPN'],
     ]);
-    expect(readFileSync(`${resultsFile}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).event)).toEqual(['begin', 'staged', 'begin', 'end']);
+    expect(readFileSync(`${resultsFile}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).event)).toEqual(['plan', 'begin', 'staged', 'begin', 'end']);
   } finally {
     await tenant.close();
   }
