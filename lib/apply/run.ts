@@ -134,7 +134,7 @@ async function earlierRun(o: ApplyOptions, plan: Plan): Promise<{ settled: Set<n
 function checkSamePlan(journal: JournalContents, plan: Plan, o: ApplyOptions): void {
   if (!journal.plan) return;
   const hashes = new Map(plan.rows.map((r) => [r.row, r.hash]));
-  const changed = [...journal.rowHashes].filter(([row, hash]) => hashes.get(row) !== hash).map(([row]) => row);
+  const changed = [...journal.rowHashes].filter(([row, hash]) => hashes.get(row) !== hash).map(([row]) => row).sort((a, b) => a - b);
   if (journal.plan.planHash === planHash(plan) && changed.length === 0) return;
   const rows = changed.length > 0 ? ` (rows ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', ...' : ''} differ)` : '';
   throw new IdreconError(
