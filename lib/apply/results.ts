@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { protectCell, unprotectCell } from '../plan/excel';
+import { guardText } from '../core/cell-guard';
 import { readTable } from '../io/table';
 import { VERSION } from '../version';
 
@@ -62,7 +62,7 @@ export class ResultsLog {
   }
 
   write(r: ResultRow): void {
-    const cells = RESULT_COLUMNS.map((c) => (c === 'row' || c === 'attempts' || c === 'http_status' ? r[c] : protectCell(r[c])));
+    const cells = RESULT_COLUMNS.map((c) => (c === 'row' || c === 'attempts' || c === 'http_status' ? r[c] : guardText(r[c])));
     writeSync(this.fd, stringify([cells], { record_delimiter: 'windows', quoted_match: /[\r\n]/ }));
   }
 
@@ -77,7 +77,7 @@ export async function readResults(path: string): Promise<ResultRow[]> {
   const specs = RESULT_COLUMNS.map((c) => ({ field: c, label: c, aliases: [c], required: c !== 'idrecon_version', expected: 'a results file written by idrecon apply' }));
   const rows: ResultRow[] = [];
   for await (const row of readTable(path, { encoding: 'auto', delimiter: 'auto' }, specs)) {
-    rows.push(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, unprotectCell(row.cell(c))])) as ResultRow);
+    rows.push(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, row.cell(c)])) as ResultRow);
   }
   return rows;
 }

@@ -5,12 +5,15 @@
  *
  * Cells are read as bytes where they are plain ASCII (nearly every cell of a real export) and as
  * text otherwise, through the same rules: lib/core/anchor.ts for every GUID spelling, JavaScript's
- * own trim and toLowerCase for UPNs.
+ * own trim and the ASCII case fold of lib/core/upn.ts for UPNs. A cell idrecon guarded against
+ * spreadsheet formulas (="...", always quoted, so never on the byte path) is read as its value.
  */
 import { IdreconError } from '../errors';
+import { unguardCell } from './cell-guard';
 import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
 import type { AnchorAttribute, Invalid } from './classify';
 import { readDisplayGuid, readImmutableId } from './guid';
+import { foldUpn } from './upn';
 import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
@@ -125,6 +128,11 @@ abstract class RowReader {
     protected readonly headerCount: number,
   ) {}
 
+  /** Cell i as text, the formula guard undone (lib/core/cell-guard.ts). */
+  protected text(r: FieldBytes, i: number): string {
+    return unguardCell(r.text(i));
+  }
+
   /** Trims cell i as bytes; false when it must be read as text (doubled quotes, or a non-ASCII byte at an edge, which may be Unicode white space). */
   protected asciiTrim(r: FieldBytes, i: number): boolean {
     if (i >= r.count) {
@@ -143,7 +151,7 @@ abstract class RowReader {
     return true;
   }
 
-  /** The UPN and its join key: trimmed, and lower-cased as JavaScript does for anything but ASCII. */
+  /** The UPN and its join key: trimmed, and A-Z lower-cased as Entra compares UPNs (lib/core/upn.ts). */
   protected setUpn(t: OnpremTable | CloudTable, row: number, r: FieldBytes, i: number): void {
     const a = t.arena;
     if (this.asciiTrim(r, i)) {
@@ -164,8 +172,8 @@ abstract class RowReader {
         return;
       }
     }
-    const upn = r.text(i).trim();
-    const key = upn.toLowerCase();
+    const upn = this.text(r, i).trim();
+    const key = foldUpn(upn);
     const u = a.put(upn);
     const k = key === upn ? u : a.put(key);
     t.upnAt[row] = u.at;
@@ -185,7 +193,7 @@ abstract class RowReader {
   /** A True/False cell, any case: 1 true, 2 false, 0 empty or anything else. */
   protected bool(r: FieldBytes, i: number | undefined): number {
     if (i === undefined || (this.asciiTrim(r, i) && this.from === this.to)) return 0;
-    const v = r.text(i).trim().toLowerCase();
+    const v = this.text(r, i).trim().toLowerCase();
     return v === 'true' ? 1 : v === 'false' ? 2 : 0;
   }
 
@@ -197,7 +205,7 @@ abstract class RowReader {
       at[row] = t.arena.copy(r.buf, this.from, this.to);
       len[row] = this.to - this.from;
     } else {
-      const put = t.arena.put(r.text(i).trim());
+      const put = t.arena.put(this.text(r, i).trim());
       at[row] = put.at;
       len[row] = put.len;
     }
@@ -241,7 +249,7 @@ export class OnpremRows extends RowReader {
     const invalid =
       shapeProblem(r, this.headerCount) ??
       (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ??
-      (parsed.kind === 'guid' ? undefined : anchorProblem({ column: column?.name ?? attribute, value: column ? r.text(column.index) : '' }, parsed)) ??
+      (parsed.kind === 'guid' ? undefined : anchorProblem({ column: column?.name ?? attribute, value: column ? this.text(r, column.index) : '' }, parsed)) ??
       (t.hasAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined);
     if (t.hasCritical) t.critical[row] = Number(this.bool(r, this.columns.critical?.index) === 1);
     if (invalid) t.invalid.set(row, invalid);
@@ -256,7 +264,7 @@ export class OnpremRows extends RowReader {
       if (this.from === this.to) return EMPTY_CELL;
       if (this.to - this.from === 36 && readDisplayGuid(r.buf, this.from, out, at)) return GUID_CELL;
     }
-    const value = r.text(column.index);
+    const value = this.text(r, column.index);
     const parsed = parseAnchor(value, this.opts.hexOrder);
     if (parsed.kind === 'ambiguous-hex') {
       throw new IdreconError(
@@ -322,7 +330,7 @@ export class CloudRows extends RowReader {
   }
 
   private cell(r: FieldBytes, column: ColumnAt | undefined): string {
-    return column ? r.text(column.index).trim() : '';
+    return column ? this.text(r, column.index).trim() : '';
   }
 
   /** directoryRoles: active and eligible roles; privilegedRole: True, False or unknown. */
@@ -343,10 +351,16 @@ export class CloudRows extends RowReader {
     if (this.asciiTrim(r, i)) {
       if (this.from === this.to) return IdKind.Empty;
       if (this.to - this.from === 24 && readImmutableId(r.buf, this.from, t.ids, row * 16)) return IdKind.Guid;
-    } else if (r.text(i).trim() === '') {
-      return IdKind.Empty;
+      this.putTrimmed(t, r, i, row, t.idAt, t.idLen);
+      return IdKind.Other;
     }
-    this.putTrimmed(t, r, i, row, t.idAt, t.idLen);
+    const text = this.text(r, i).trim();
+    if (text === '') return IdKind.Empty;
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length === 24 && readImmutableId(bytes, 0, t.ids, row * 16)) return IdKind.Guid;
+    const put = t.arena.put(text);
+    t.idAt[row] = put.at;
+    t.idLen[row] = put.len;
     return IdKind.Other;
   }
 }

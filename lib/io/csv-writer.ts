@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
+import { FORMULA_START, guardCell, guardText } from '../core/cell-guard';
 import { copyBytes } from '../core/tables';
 import { IdreconError } from '../errors';
 
@@ -74,19 +75,25 @@ export class AtomicFile {
   }
 }
 
-/** Rows are formatted by csv-stringify in batches: one write per batch, not per row. */
+/**
+ * Rows are formatted by csv-stringify in batches: one write per batch, not per row. Every text
+ * cell goes through the formula guard (lib/core/cell-guard.ts); numbers are written as numbers.
+ * `keepText`: also keep text a spreadsheet would read as a number or date (the plan).
+ */
 export class CsvWriter extends AtomicFile {
   private static readonly BATCH = 2000;
   private rows: (readonly (string | number)[])[];
   private started = false;
+  private readonly guard: (value: string) => string;
 
-  constructor(path: string, header: readonly string[]) {
+  constructor(path: string, header: readonly string[], options: { keepText?: boolean } = {}) {
     super(path);
     this.rows = [header];
+    this.guard = options.keepText ? guardText : guardCell;
   }
 
   async row(fields: readonly (string | number)[]): Promise<void> {
-    this.rows.push(fields);
+    this.rows.push(fields.map((f) => (typeof f === 'string' ? this.guard(f) : f)));
     if (this.rows.length >= CsvWriter.BATCH) await this.flush();
   }
 
@@ -109,7 +116,8 @@ const CRLF = Buffer.from('\r\n', 'latin1');
 
 /**
  * CSV written from bytes, for the million-row reconciliation: fields are copied from where they
- * already lie, quoted when they hold a comma, a double quote, CR or LF (as CsvWriter does).
+ * already lie, quoted when they hold a comma, a double quote, CR or LF (as CsvWriter does), and
+ * guarded against formulas by the same rule (lib/core/cell-guard.ts): one byte test per field.
  * Callers write a row's fields with field()/room(), end it with endRow(), and await drain()
  * when `backlog` is set.
  */
@@ -147,6 +155,7 @@ export class ByteCsvWriter extends AtomicFile {
 
   /** A field of bytes [from, to) of `src`, quoted if it needs to be. */
   field(src: Uint8Array, from: number, to: number): void {
+    if (to > from && FORMULA_START[src[from]] === 1) return this.guarded(this.next(4 * (to - from) + 7), src, from, to);
     const b = this.next(2 * (to - from) + 2);
     // Copied as it is checked: nearly no value needs quotes, so one pass usually does.
     let o = this.pos;
@@ -165,6 +174,32 @@ export class ByteCsvWriter extends AtomicFile {
       b[this.pos++] = src[i];
     }
     b[this.pos++] = 0x22;
+  }
+
+  /** A field that starts a formula, as the CSV of ="value": its quotes doubled twice, the whole quoted. */
+  private guarded(b: Buffer, src: Uint8Array, from: number, to: number): void {
+    b[this.pos++] = 0x22;
+    b[this.pos++] = 0x3d;
+    b[this.pos++] = 0x22;
+    b[this.pos++] = 0x22;
+    for (let i = from; i < to; i++) {
+      if (src[i] === 0x22) for (let k = 0; k < 3; k++) b[this.pos++] = 0x22;
+      b[this.pos++] = src[i];
+    }
+    for (let k = 0; k < 3; k++) b[this.pos++] = 0x22;
+  }
+
+  /**
+   * Ends a field whose `len` bytes the caller wrote in place at `pos` after next(len), guarded
+   * like field() when it starts a formula (a Base64 ImmutableID can start with +).
+   */
+  placed(len: number): void {
+    if (FORMULA_START[this.buf[this.pos]] !== 1) {
+      this.pos += len;
+      return;
+    }
+    const bytes = Uint8Array.from(this.buf.subarray(this.pos, this.pos + len));
+    this.guarded(this.room(4 * len + 7), bytes, 0, len);
   }
 
   /** A field of ASCII text that needs no quotes (a status, a number). */

@@ -1,12 +1,12 @@
 /**
  * Reads a plan back, from idrecon or from a spreadsheet that opened and saved it (another
- * delimiter or encoding, columns moved or added, empty rows, cells turned back from ="..."),
+ * delimiter or encoding, columns moved or added, empty rows, cells turned back from ="...": lib/io/table.ts undoes the guard),
  * and judges every row: approved or not, intact or edited, or malformed (with the reason).
  */
 import { createHash } from 'node:crypto';
 import type { Encoding } from '../io/csv-reader';
+import { unguardCell } from '../core/cell-guard';
 import { readTable } from '../io/table';
-import { unprotectCell } from './excel';
 import { rowHash } from './hash';
 import { type Action, PLAN_COLUMNS, type PlanColumn, type Proposal, hashedFields } from './rows';
 
@@ -73,7 +73,7 @@ function judge(line: number, cell: (c: PlanColumn) => string, planId: string, se
 export async function readPlan(file: string, encoding: Encoding = 'auto'): Promise<Plan> {
   const raw: { line: number; cell: (c: PlanColumn) => string }[] = [];
   for await (const row of readTable(file, { encoding, delimiter: 'auto' }, SPECS)) {
-    raw.push({ line: row.line, cell: (c: PlanColumn) => unprotectCell(row.cell(c).trim()) });
+    raw.push({ line: row.line, cell: (c: PlanColumn) => unguardCell(row.raw(c).trim()) });
   }
   // The plan is the one most rows belong to: a foreign row, even the first, cannot claim it.
   const votes = new Map<string, number>();

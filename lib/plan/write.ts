@@ -7,7 +7,6 @@ import type { Options } from 'yargs';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { CsvWriter } from '../io/csv-writer';
-import { protectCell } from './excel';
 import { type Domains, readDomains, readOktaAppUsers, readReconciliation } from './inputs';
 import { type Action, PLAN_COLUMNS, type PlanContext, type Proposal, planRowFields, propose } from './rows';
 
@@ -64,12 +63,12 @@ export class PlanWriter {
   private rows = 0;
 
   constructor(out: string, readonly planId: string) {
-    this.writer = new CsvWriter(out, PLAN_COLUMNS);
+    this.writer = new CsvWriter(out, PLAN_COLUMNS, { keepText: true });
   }
 
   async add(p: Proposal): Promise<void> {
     const fields = planRowFields(this.planId, ++this.rows, p);
-    await this.writer.row(PLAN_COLUMNS.map((c) => (c === 'row' ? fields[c] : protectCell(fields[c]))));
+    await this.writer.row(PLAN_COLUMNS.map((c) => (c === 'row' ? Number(fields[c]) : fields[c])));
   }
 
   commit(): Promise<void> {

@@ -97,12 +97,12 @@ function upn(w: ByteCsvWriter, t: OnpremTable | CloudTable, i: number): void {
 
 function immutableId(w: ByteCsvWriter, src: Uint8Array, at: number): void {
   writeImmutableId(src, at, w.next(24), w.pos);
-  w.pos += 24;
+  w.placed(24);
 }
 
 function displayGuid(w: ByteCsvWriter, src: Uint8Array, at: number): void {
   writeDisplayGuid(src, at, w.next(36), w.pos);
-  w.pos += 36;
+  w.placed(36);
 }
 
 /** The reject line for a record that could not be used, if it is one. */

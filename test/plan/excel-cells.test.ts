@@ -1,5 +1,5 @@
 /** Cells a spreadsheet would turn into a formula, number or date are written so it keeps the text. */
-import { protectCell, unprotectCell } from '../../lib/plan/excel';
+import { guardText as protectCell, unguardCell as unprotectCell } from '../../lib/core/cell-guard';
 
 test.each([
   ['+9kaGpXmXFWlO8l/IOLgyw==', '="+9kaGpXmXFWlO8l/IOLgyw=="'],
