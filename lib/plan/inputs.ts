@@ -2,6 +2,7 @@
  * The files a plan is made from: the reconciliation (streamed), the tenant's domains (Graph
  * /domains export) and, optionally, Okta's application users.
  */
+import { foldUpn } from '../core/upn';
 import type { ColumnSpec } from '../io/columns';
 import { readTrimmedTable } from '../io/table';
 import { OKTA_INPUT_COLUMNS } from '../okta/columns';
@@ -63,11 +64,11 @@ export async function readDomains(file: string): Promise<Domains> {
   return domains;
 }
 
-/** Okta app users by lower-cased user name (the UPN Okta provisions), one entry for all the app instances they are in. */
+/** Okta app users by user name (the UPN Okta provisions), folded as UPNs are compared, one entry for all the app instances they are in. */
 export async function readOktaAppUsers(file: string): Promise<Map<string, OktaAppUser>> {
   const users = new Map<string, OktaAppUser>();
   for await (const { cell, columns } of readTrimmedTable(file, OKTA_INPUT_COLUMNS)) {
-    const key = cell('userName').toLowerCase();
+    const key = foldUpn(cell('userName'));
     const user = users.get(key) ?? users.set(key, { userId: cell('userId'), immutableIds: [], knowsImmutableId: columns.immutableId !== undefined }).get(key)!;
     const pushed = cell('immutableId');
     if (pushed && !user.immutableIds.includes(pushed)) user.immutableIds.push(pushed);

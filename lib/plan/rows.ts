@@ -2,6 +2,7 @@
  * From a reconciliation row to a proposed change: the smallest safe action, and one sentence an
  * approver can judge it by. Pure; docs/plan.md lists every action and why it is chosen.
  */
+import { foldUpn } from '../core/upn';
 import { rowHash } from './hash';
 
 export type Action = 'set-immutable-id' | 'clear-immutable-id' | 'review';
@@ -42,7 +43,7 @@ export interface PlanContext {
   federatedDomains: ReadonlySet<string>;
   initialDomain: string | undefined;
   clearInsteadOfSet: boolean;
-  /** Okta app users by lower-cased user name, when an Okta export was given. */
+  /** Okta app users by folded user name (lib/core/upn.ts), when an Okta export was given. */
   okta: ReadonlyMap<string, OktaAppUser> | undefined;
 }
 
@@ -174,7 +175,7 @@ function write(r: ReconciliationRow, ctx: PlanContext, target: string, because: 
 /** The proposal for one reconciliation row, or undefined when nothing needs doing. */
 export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | undefined {
   const key = r.reason ? `${r.status}/${r.reason}` : r.status;
-  const okta = ctx.okta?.get((r.cloudUpn || r.upn).toLowerCase());
+  const okta = ctx.okta?.get(foldUpn(r.cloudUpn || r.upn));
   const pushedBack = okta && r.expectedImmutableId ? okta.immutableIds.find((v) => v !== r.expectedImmutableId) : undefined;
   if (pushedBack !== undefined) {
     return review(

@@ -4,6 +4,8 @@
  * is held as columns (its text in one arena, a key index on the lower-cased user name), so the
  * million-row loop only looks up bytes and copies them out; no object per row.
  */
+import { unguardCell } from '../core/cell-guard';
+import { foldUpn } from '../core/upn';
 import { readImmutableId } from '../core/guid';
 import { type CloudTable, Arena, IdKind, KeyIndex, type KeySource, type OnpremTable, hashBytes, sameBytes } from '../core/tables';
 import type { ReconRow } from '../core/classify';
@@ -65,7 +67,8 @@ export class OktaView {
         at = resolveColumns(r.fields().map((f) => f.trim()), OKTA_INPUT_COLUMNS, {}, { file, line: r.line });
         return;
       }
-      const cell = (i: number | undefined) => (i === undefined ? '' : r.text(i).trim());
+      // The formula guard of every idrecon CSV undone (lib/core/cell-guard.ts): an ImmutableID may start with +.
+      const cell = (i: number | undefined) => (i === undefined ? '' : unguardCell(r.text(i).trim()));
       v.add(cell(at.userName), cell(at.userId), cell(at.immutableId));
     });
     if (!at) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected the Okta CSV of idrecon export okta', { file });
@@ -83,8 +86,8 @@ export class OktaView {
     this.rows++;
     if (this.count === this.keyAt.length) this.grow();
     const i = this.count++;
-    // Lower-cased as the exports' join keys are (lib/core/records.ts), so the bytes compare equal.
-    const key = this.arena.put(userName.toLowerCase());
+    // Folded as the exports' join keys are (lib/core/upn.ts), so the bytes compare equal.
+    const key = this.arena.put(foldUpn(userName));
     const a = this.arena;
     this.keyAt[i] = key.at;
     this.keyLen[i] = key.len;
