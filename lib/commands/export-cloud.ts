@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
 import { exportCloud } from '../graph/export';
 import { SIGN_IN_OPTIONS, SignInArgs, credentialsFrom } from '../graph/signin-options';
@@ -49,6 +51,9 @@ export const exportCommand: Command<Args> = {
   },
   schema: Args,
   async run(args, io) {
+    if (args.domainsOut && resolve(args.domainsOut) === resolve(args.out)) {
+      throw new IdreconError('USAGE', '--domains-out: expected another file than --out: the users and the domains are two files', { file: args.out });
+    }
     const progress = new Progress(io.stderr);
     const result = await exportCloud(
       {

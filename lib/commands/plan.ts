@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import type { Command, CommandIo } from '../options';
@@ -73,6 +74,9 @@ export const plan: Command<Args> = {
     }
     if (!args.reconciliation) throw new IdreconError('USAGE', '--reconciliation: expected a file name, got nothing');
     if (!args.out) throw new IdreconError('USAGE', '--out: expected a file name, got nothing');
+    if (resolve(args.out) === resolve(args.reconciliation)) {
+      throw new IdreconError('USAGE', '--out: expected another file than --reconciliation, which the plan is made from', { file: args.out });
+    }
     io.stdout.write(planSummary(await writePlan(args.reconciliation, args.out, args), args.out));
     return 0;
   },

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ENCODINGS } from '../io/csv-reader';
@@ -9,7 +9,9 @@ import { AtomicFile, ByteCsvWriter, CsvWriter } from '../io/csv-writer';
 import { Progress } from '../io/progress';
 import { colourFor } from '../io/colour';
 import { type Command, listOf } from '../options';
-import { PLAN_OPTIONS, PlanArgs, planDomains, planSummary, writePlan } from '../plan/write';
+import { prepareOutputFolder } from '../io/output';
+import { publishSet } from '../io/output-set';
+import { PLAN_OPTIONS, PlanArgs, type PlanResult, PlanWriter, newPlanId, planDomains, planSummary, writePlanTo } from '../plan/write';
 import { readDomains } from '../plan/inputs';
 import { loadBoth } from '../reconcile/load';
 import { parseAdvice } from '../reconcile/advice';
@@ -126,16 +128,15 @@ export const reconcile: Command<Args> = {
     const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
     progress.done();
 
-    await mkdir(args.out, { recursive: true }).catch((err: Error) => {
-      throw new IdreconError('OUTPUT_WRITE', `cannot create the output folder (${err.message})`, { file: args.out });
-    });
+    await prepareOutputFolder(args.out);
     // Okta's columns go at the end, and only with --okta: without it the file is byte for byte what it was.
     const columns = okta ? [...RECONCILIATION_COLUMNS, ...OKTA_RECONCILIATION_COLUMNS] : RECONCILIATION_COLUMNS;
     const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), columns);
     const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
     const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
     const reportFile = args.report ? new AtomicFile(join(args.out, 'report.html')) : undefined;
-    const outputs = [reconciliation, rejects, summaryFile, ...(reportFile ? [reportFile] : [])];
+    const planFile = join(args.out, 'plan.csv');
+    const outputs: AtomicFile[] = [reconciliation, rejects, summaryFile, ...(reportFile ? [reportFile] : [])];
     const sample = reportFile ? new AttentionSample(REPORT_ROWS_PER_GROUP) : undefined;
     const counter = new SummaryCounter();
     const failOn = new Set(args.failOn);
@@ -174,18 +175,22 @@ export const reconcile: Command<Args> = {
           renderReport({ summary: published, columns, rows: sample.rows, attentionTotal: sample.total, perGroup: sample.perGroup, advice }),
         );
       }
-      // A plan or report from an earlier run must not sit beside a new reconciliation it does not match.
-      if (args.plan) await unlink(join(args.out, 'plan.csv')).catch(() => undefined);
-      if (!reportFile) await unlink(join(args.out, 'report.html')).catch(() => undefined);
-      for (const out of outputs) await out.commit();
+      // The plan is made from the finished reconciliation before anything is published: the
+      // folder gets the reconciliation and its plan together, or neither.
+      let planned: PlanResult | undefined;
+      if (args.plan) {
+        await reconciliation.finish();
+        const plan = new PlanWriter(planFile, args.planId ?? newPlanId(new Date()));
+        outputs.push(plan.file);
+        planned = await writePlanTo(plan, reconciliation.temp, args, join(args.out, 'reconciliation.csv'));
+      }
+      // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
+      await publishSet(outputs, { command: 'reconcile', manifest: args.out, replaces: [planFile, join(args.out, 'report.html')] });
       io.stdout.write(summaryTable(summary, args.out, { report: args.report, plan: args.plan, colour: colourFor(io.stdout) }));
+      if (planned) io.stdout.write(`\n${planSummary(planned, planFile)}`);
     } catch (err) {
       await Promise.all(outputs.map((out) => out.abort()));
       throw err;
-    }
-    if (args.plan) {
-      const planFile = join(args.out, 'plan.csv');
-      io.stdout.write(`\n${planSummary(await writePlan(join(args.out, 'reconciliation.csv'), planFile, args), planFile)}`);
     }
     if (gated > 0) {
       throw new IdreconError('GATE_FAILED', `${gated} rows have a status named in --fail-on (${args.failOn.join(',')}); see ${join(args.out, 'reconciliation.csv')}`);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { readResults } from '../apply/results';
 import { IdreconError } from '../errors';
@@ -29,6 +30,9 @@ export const rollback: Command<Args> = {
   },
   schema: Args,
   async run(args, io) {
+    if (resolve(args.out) === resolve(args.results)) {
+      throw new IdreconError('USAGE', '--out: expected another file than --results: the results are the record of what was applied', { file: args.out });
+    }
     const results = await readResults(args.results);
     // The last line for a row is its outcome (a row repaired by --resume has two).
     const last = new Map(results.map((r) => [r.row, r]));

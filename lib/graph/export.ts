@@ -3,6 +3,7 @@
  * the cloud CSV, and the tenant's domains into the domains CSV. Files appear only when complete.
  */
 import { AtomicFile, CsvWriter } from '../io/csv-writer';
+import { publishSet } from '../io/output-set';
 import { CLOUD_CSV_COLUMNS, type CloudUser, DOMAIN_CSV_COLUMNS, type Domain, cloudUserFields, domainFields } from '../tenant/state';
 import { type Credentials, msalTokens } from './auth';
 import type { Clock } from './clock';
@@ -152,7 +153,8 @@ export async function exportCloud(options: ExportOptions, clock: Clock, hooks: E
         result.reads++;
       }
     }
-    for (const out of outputs) await out.commit();
+    // The users and the domains files appear together or not at all.
+    await publishSet(outputs, { command: 'export' });
     if (options.settingsOut) result.settingsSaved = await saveSettings(client, options.settingsOut, notes, result);
   } catch (err) {
     await Promise.all(outputs.map((out) => out.abort()));

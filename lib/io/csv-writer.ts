@@ -3,7 +3,8 @@
  * renamed into place by commit(); abort() (or a crash) leaves nothing under the real name.
  * CSV is written for Excel and PowerShell alike: UTF-8 with a byte order mark, CRLF line ends.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ import { stringify } from 'csv-stringify/sync';
 import { FORMULA_START, guardCell, guardText } from '../core/cell-guard';
 import { copyBytes } from '../core/tables';
 import { IdreconError } from '../errors';
+import { causeOf } from './output';
 
 /** Temporary names start with a dot and end in .tmp-PID so nobody mistakes them for output. */
 export function tempPathFor(path: string): string {
@@ -21,27 +23,54 @@ export function tempPathFor(path: string): string {
 /** Temporary files not yet committed, removed by lib/cli.ts when the run is interrupted. */
 export const pendingTempFiles = new Set<string>();
 
-/** Renames a finished temporary file into place, or removes it. */
+/** What a finished file holds, for the manifest of a set (lib/io/output-set.ts). */
+export interface Written {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Renames a finished temporary file into place, or removes it. Its folder is made if missing;
+ * its size and SHA-256 are taken as it is written, for the manifest of an output set.
+ */
 export class AtomicFile {
   readonly temp: string;
   readonly stream: WriteStream;
   private failure: Error | undefined;
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  private finishing: Promise<Written> | undefined;
 
   constructor(readonly path: string) {
     this.temp = tempPathFor(path);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) this.failure = Object.assign(new Error('a folder has that name'), { code: 'EISDIR' });
+    } catch (err) {
+      this.failure = err as Error;
+    }
     this.stream = createWriteStream(this.temp);
     pendingTempFiles.add(this.temp);
-    this.stream.on('error', (err) => (this.failure = err));
+    this.stream.on('error', (err) => (this.failure ??= err));
   }
 
   protected writeError(): IdreconError {
-    const cause = this.failure?.message ?? 'the output stream closed early';
-    return new IdreconError('OUTPUT_WRITE', `cannot write the file (${cause}); check the folder exists and is writable`, { file: this.path });
+    const cause = this.failure ? causeOf(this.failure) : 'the output stream closed early';
+    return new IdreconError('OUTPUT_WRITE', `cannot write the file (${cause}); free the name or choose another place, then run again`, { file: this.path });
+  }
+
+  /** Every byte of the file goes through here, so its hash is that of the file. */
+  protected put(chunk: Buffer | string): void {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.hash.update(b);
+    this.bytes += b.length;
+    this.stream.write(b);
   }
 
   async write(text: string): Promise<void> {
     if (this.failure) throw this.writeError();
-    this.stream.write(text);
+    this.put(text);
     await this.drain();
   }
 
@@ -54,12 +83,34 @@ export class AtomicFile {
     });
   }
 
-  async commit(): Promise<void> {
-    this.stream.end();
-    await finished(this.stream).catch(() => undefined);
-    if (this.failure) throw this.writeError();
-    await rename(this.temp, this.path);
+  /** Ends the temporary file, on disk, once however often it is asked; what it holds. */
+  finish(): Promise<Written> {
+    this.finishing ??= (async () => {
+      await this.writeRest();
+      this.stream.end();
+      await finished(this.stream).catch(() => undefined);
+      if (this.failure) throw this.writeError();
+      return { path: this.path, bytes: this.bytes, sha256: this.hash.digest('hex') };
+    })();
+    return this.finishing;
+  }
+
+  /** What a writer still holds in memory goes to the file before it ends. */
+  protected async writeRest(): Promise<void> {}
+
+  /** Gives the finished temporary file its real name; the temporary name is no longer pending. */
+  async place(): Promise<void> {
+    try {
+      await rename(this.temp, this.path);
+    } catch (err) {
+      throw new IdreconError('OUTPUT_WRITE', `cannot put the file in place (${causeOf(err)}); close it or free the name, then run again`, { file: this.path });
+    }
     pendingTempFiles.delete(this.temp);
+  }
+
+  async commit(): Promise<void> {
+    await this.finish();
+    await this.place();
   }
 
   async abort(): Promise<void> {
@@ -106,9 +157,8 @@ export class CsvWriter extends AtomicFile {
     this.started = true;
   }
 
-  override async commit(): Promise<void> {
+  protected override async writeRest(): Promise<void> {
     await this.flush();
-    await super.commit();
   }
 }
 
@@ -138,7 +188,7 @@ export class ByteCsvWriter extends AtomicFile {
   /** The buffer, with room for `n` more bytes from `pos`. */
   room(n: number): Buffer {
     if (this.pos + n > this.buf.length) {
-      this.stream.write(this.buf.subarray(0, this.pos));
+      this.put(this.buf.subarray(0, this.pos));
       this.buf = Buffer.allocUnsafe(Math.max(ByteCsvWriter.BUFFER, n));
       this.pos = 0;
     }
@@ -251,8 +301,8 @@ export class ByteCsvWriter extends AtomicFile {
     return this.stream.writableNeedDrain;
   }
 
-  override async commit(): Promise<void> {
-    this.stream.write(this.buf.subarray(0, this.pos));
-    await super.commit();
+  protected override async writeRest(): Promise<void> {
+    this.put(this.buf.subarray(0, this.pos));
+    this.pos = 0;
   }
 }

@@ -7,6 +7,7 @@ import type { Options } from 'yargs';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { CsvWriter } from '../io/csv-writer';
+import { checkAgainstManifest } from '../io/output-set';
 import { type Domains, readDomains, readOktaAppUsers, readReconciliation } from './inputs';
 import { type Action, PLAN_COLUMNS, type PlanContext, type Proposal, planRowFields, propose } from './rows';
 
@@ -59,29 +60,46 @@ export interface PlanResult {
 
 /** A plan file being written: rows are numbered in order, hashed and protected for spreadsheets. */
 export class PlanWriter {
-  private readonly writer: CsvWriter;
+  readonly file: CsvWriter;
   private rows = 0;
 
   constructor(out: string, readonly planId: string) {
-    this.writer = new CsvWriter(out, PLAN_COLUMNS, { keepText: true });
+    this.file = new CsvWriter(out, PLAN_COLUMNS, { keepText: true });
   }
 
   async add(p: Proposal): Promise<void> {
     const fields = planRowFields(this.planId, ++this.rows, p);
-    await this.writer.row(PLAN_COLUMNS.map((c) => (c === 'row' ? Number(fields[c]) : fields[c])));
+    await this.file.row(PLAN_COLUMNS.map((c) => (c === 'row' ? Number(fields[c]) : fields[c])));
   }
 
   commit(): Promise<void> {
-    return this.writer.commit();
+    return this.file.commit();
   }
 
   abort(): Promise<void> {
-    return this.writer.abort();
+    return this.file.abort();
   }
 }
 
-/** Writes the plan for a reconciliation; used by 'plan' and 'reconcile --plan'. */
+/** Writes the plan for a published reconciliation ('idrecon plan'), after checking it against its manifest. */
 export async function writePlan(reconciliation: string, out: string, args: PlanArgs, now = new Date()): Promise<PlanResult> {
+  await checkAgainstManifest(reconciliation);
+  const writer = new PlanWriter(out, args.planId ?? newPlanId(now));
+  try {
+    const result = await writePlanTo(writer, reconciliation, args, reconciliation);
+    await writer.commit();
+    return result;
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
+
+/**
+ * The rows of a plan for a reconciliation, into `writer` (left for the caller to publish); used by
+ * 'plan' and 'reconcile --plan'. `named`: the reconciliation's name in messages.
+ */
+export async function writePlanTo(writer: PlanWriter, reconciliation: string, args: PlanArgs, named: string): Promise<PlanResult> {
   const domains = await planDomains(args);
   const ctx: PlanContext = {
     federatedDomains: domains.federated,
@@ -89,29 +107,21 @@ export async function writePlan(reconciliation: string, out: string, args: PlanA
     clearInsteadOfSet: args.clearInsteadOfSet,
     okta: args.okta ? await readOktaAppUsers(args.okta) : undefined,
   };
-  const planId = args.planId ?? newPlanId(now);
-  const writer = new PlanWriter(out, planId);
-  const result: PlanResult = { planId, rows: 0, actions: { 'set-immutable-id': 0, 'clear-immutable-id': 0, review: 0 }, upnFlips: 0 };
-  try {
-    for await (const r of readReconciliation(reconciliation)) {
-      const proposal = propose(r, ctx);
-      if (!proposal) continue;
-      if (proposal.upnFlip === 'yes' && !proposal.stagingUpn) {
-        throw new IdreconError(
-          'USAGE',
-          `${proposal.currentUpn} is in a federated domain, so its UPN must be moved to the initial domain for the change: expected --initial-domain (x.onmicrosoft.com) or a --domains file that names it`,
-          { file: reconciliation, line: r.line },
-        );
-      }
-      result.rows++;
-      result.actions[proposal.action]++;
-      if (proposal.upnFlip === 'yes') result.upnFlips++;
-      await writer.add(proposal);
+  const result: PlanResult = { planId: writer.planId, rows: 0, actions: { 'set-immutable-id': 0, 'clear-immutable-id': 0, review: 0 }, upnFlips: 0 };
+  for await (const r of readReconciliation(reconciliation)) {
+    const proposal = propose(r, ctx);
+    if (!proposal) continue;
+    if (proposal.upnFlip === 'yes' && !proposal.stagingUpn) {
+      throw new IdreconError(
+        'USAGE',
+        `${proposal.currentUpn} is in a federated domain, so its UPN must be moved to the initial domain for the change: expected --initial-domain (x.onmicrosoft.com) or a --domains file that names it`,
+        { file: named, line: r.line },
+      );
     }
-    await writer.commit();
-  } catch (err) {
-    await writer.abort();
-    throw err;
+    result.rows++;
+    result.actions[proposal.action]++;
+    if (proposal.upnFlip === 'yes') result.upnFlips++;
+    await writer.add(proposal);
   }
   return result;
 }
