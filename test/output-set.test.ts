@@ -74,6 +74,7 @@ test('a plan that cannot be made publishes nothing: no new reconciliation withou
   const out = join(dir, 'out');
   expect((await cli(args(out))).code).toBe(0);
   const before = snapshot(out);
+  writeFileSync(join(dir, 'cloud.csv'), `${CLOUD}c3,new@contoso.com,\n`);
   const r = await cli([...args(out), '--plan', '--federated-domains', 'contoso.com']);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('expected --initial-domain');
