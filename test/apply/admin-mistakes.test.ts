@@ -95,3 +95,20 @@ test('a user found on its staging UPN: a dry run exits 3 naming it, and --execut
   expect(run.code).toBe(0);
   expect(userByUpn(tenant, 'carol.clark@contoso.com').onPremisesImmutableId).toBe('JsdVWzXHKFyXgOBuTtCPew==');
 });
+
+test('rollback into a folder, or over its own results, is exit 2 saying what to do', async () => {
+  const dir = tempDir();
+  const planFile = approve(await fixturePlan(dir), writeRows);
+  const results = join(dir, 'results.csv');
+  expect((await cli(['apply', '--plan', planFile, '--results', results, '--execute', ...signIn()])).code).toBe(0);
+  expect(await cli(['rollback', '--results', results, '--out', dir])).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `idrecon: ${dir}: cannot write the file (a folder has that name); free the name or choose another place, then run again\n`,
+  });
+  expect(await cli(['rollback', '--results', results, '--out', results])).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `idrecon: ${results}: --out: expected another file than --results: the results are the record of what was applied\n`,
+  });
+});

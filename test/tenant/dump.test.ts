@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LocalTenant } from '../../lib/tenant/server';
+import { loadUsers } from '../../lib/tenant/state';
 import { client, readText, serve, tempDir, usersFrom, written } from './harness';
 
 describe('dumping the tenant back to a cloud CSV', () => {
@@ -36,5 +37,24 @@ describe('dumping the tenant back to a cloud CSV', () => {
     expect(readText(domains)).toBe(
       written('id,authenticationType,isInitial,isVerified', 'contoso.com,Managed,False,True', 'contoso.onmicrosoft.com,Managed,True,True'),
     );
+  });
+});
+
+describe('saving into a folder that does not exist yet', () => {
+  it('makes the folder, and guards formula-like cells as every idrecon CSV does', async () => {
+    const dir = tempDir();
+    const users = await usersFrom(dir, 'id,userPrincipalName,displayName,onPremisesImmutableId', 'c1,jo@contoso.com,"=HYPERLINK(""http://x"")",+9kaGpXmXFWlO8l/IOLgyw==');
+    const tenant = await serve({ users });
+    try {
+      const saved = join(dir, 'saves', 'today', 'tenant.csv');
+      await tenant.state.dump(saved, join(dir, 'saves', 'today', 'domains.csv'));
+      expect(readText(saved)).toBe(
+        written('id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail', 'c1,jo@contoso.com,"=""=HYPERLINK(""""http://x"""")""","=""+9kaGpXmXFWlO8l/IOLgyw==""",,'),
+      );
+      // Read back as a seed, the values are exactly what they were.
+      expect((await loadUsers(saved))[0]).toMatchObject({ displayName: '=HYPERLINK("http://x")', onPremisesImmutableId: '+9kaGpXmXFWlO8l/IOLgyw==' });
+    } finally {
+      await tenant.close();
+    }
   });
 });
