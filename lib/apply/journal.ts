@@ -21,6 +21,8 @@ export interface JournalContents {
   rows: Map<number, Set<JournalEvent>>;
   /** The hash of each row when it was begun. */
   rowHashes: Map<number, string>;
+  /** Rows whose last attempt has a 'begin' and no 'end' after it. */
+  unfinished: Set<number>;
 }
 
 export const journalPathFor = (results: string): string => `${results}.journal`;
@@ -55,7 +57,7 @@ export class Journal {
 
 /** What a journal holds; a torn last line (a crash mid-write) is ignored. */
 export function readJournal(path: string): JournalContents {
-  const contents: JournalContents = { plan: undefined, rows: new Map(), rowHashes: new Map() };
+  const contents: JournalContents = { plan: undefined, rows: new Map(), rowHashes: new Map(), unfinished: new Set() };
   if (!existsSync(path)) return contents;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     let entry: { row?: number; event: JournalEvent | 'plan'; hash?: string; planId?: string; planHash?: string };
@@ -72,6 +74,8 @@ export function readJournal(path: string): JournalContents {
     if (!contents.rows.has(row)) contents.rows.set(row, new Set());
     contents.rows.get(row)!.add(entry.event);
     if (entry.event === 'begin' && entry.hash) contents.rowHashes.set(row, entry.hash);
+    if (entry.event === 'begin') contents.unfinished.add(row);
+    if (entry.event === 'end') contents.unfinished.delete(row);
   }
   return contents;
 }

@@ -125,8 +125,9 @@ async function earlierRun(o: ApplyOptions, plan: Plan): Promise<{ settled: Set<n
   const last = new Map(previous.map((r) => [Number(r.row), r]));
   const again = new Set<string>(['failed', 'rolled-back', 'skipped-drift'] satisfies ResultStatus[]);
   const settled = new Set([...last].filter(([, r]) => !again.has(r.status)).map(([row]) => row));
-  // Begun: in flight at the interruption (no results line yet), or left unfinished since.
-  const begun = new Set([...journal.rows].filter(([row, events]) => events.has('begin') && !events.has('end') && !settled.has(row)).map(([row]) => row));
+  // Begun: the last attempt was in flight at an interruption, or left unfinished (outcome unknown,
+  // or the user on its staging UPN).
+  const begun = new Set([...journal.unfinished].filter((row) => !settled.has(row)));
   return { settled, begun };
 }
 
