@@ -6,6 +6,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { guardText } from '../core/cell-guard';
+import { IdreconError } from '../errors';
+import { causeOf } from '../io/output';
 import { readTable } from '../io/table';
 import { VERSION } from '../version';
 
@@ -57,7 +59,11 @@ export class ResultsLog {
   /** `append` continues a file (apply --resume); otherwise the file is started afresh. */
   constructor(readonly path: string, append: boolean) {
     const fresh = !append || !existsSync(path);
-    this.fd = openSync(path, fresh ? 'w' : 'a');
+    try {
+      this.fd = openSync(path, fresh ? 'w' : 'a');
+    } catch (err) {
+      throw new IdreconError('OUTPUT_WRITE', `cannot write the results (${causeOf(err)}); close the file or choose another --results`, { file: path });
+    }
     if (fresh) writeSync(this.fd, `\ufeff${stringify([RESULT_COLUMNS as unknown as string[]], { record_delimiter: 'windows' })}`);
   }
 

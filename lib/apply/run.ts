@@ -288,7 +288,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
         }
         begun.add(row.row);
         journal.record(row.row, 'begin', row.hash);
-        const rowPlan = { currentUpn: p.currentUpn, stagingUpn: p.stagingUpn, currentImmutableId: p.currentImmutableId, target, flip: p.upnFlip === 'yes' };
+        const rowPlan = { currentUpn: p.currentUpn, stagingUpn: p.stagingUpn, target, flip: p.upnFlip === 'yes' };
         const steps = decision.kind === 'move-back' ? moveBackOnly(rowPlan, live) : rowSteps(rowPlan, live, decision.kind === 'finish');
         return carryOut(row, r, steps);
       };

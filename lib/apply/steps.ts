@@ -16,7 +16,6 @@ import type { LiveUser, Outcome } from './users';
 export interface RowPlan {
   currentUpn: string;
   stagingUpn: string;
-  currentImmutableId: string;
   /** The ImmutableID the row leaves behind: '' for a clear. */
   target: string;
   /** The user is in a federated domain: its UPN goes to stagingUpn while the ImmutableID changes. */

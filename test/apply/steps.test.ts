@@ -12,7 +12,7 @@ const NEW = '+pi7oYEDRF+iXlsNzgwx/w==';
 const UPN = 'carol.clark@contoso.com';
 const STAGING = 'carol.clark@contoso.onmicrosoft.com';
 
-const flip: RowPlan = { currentUpn: UPN, stagingUpn: STAGING, currentImmutableId: OLD, target: NEW, flip: true };
+const flip: RowPlan = { currentUpn: UPN, stagingUpn: STAGING, target: NEW, flip: true };
 const plain: RowPlan = { ...flip, stagingUpn: '', flip: false };
 const user = (upn: string, id: string | null): LiveUser => ({ id: 'c1', userPrincipalName: upn, onPremisesImmutableId: id, onPremisesSyncEnabled: null });
 
