@@ -39,9 +39,9 @@ test('the manifest, written last, lists every file of the run with its size and 
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   expect(manifest).toEqual({
     command: 'reconcile',
-    files: Object.fromEntries(['reconciliation.csv', 'rejects.csv', 'summary.json', 'plan.csv'].map((f) => [f, { bytes: readFileSync(join(out, f)).length, sha256: sha256(join(out, f)) }])),
+    files: Object.fromEntries(['reconciliation.csv', 'rejects.csv', 'summary.json', 'report.html', 'plan.csv'].map((f) => [f, { bytes: readFileSync(join(out, f)).length, sha256: sha256(join(out, f)) }])),
   });
-  expect(readdirSync(out).sort()).toEqual(['manifest.json', 'plan.csv', 'reconciliation.csv', 'rejects.csv', 'summary.json']);
+  expect(readdirSync(out).sort()).toEqual(['manifest.json', 'plan.csv', 'reconciliation.csv', 'rejects.csv', 'report.html', 'summary.json']);
 });
 
 test('a plain reconcile removes the plan.csv of an earlier reconcile --plan', async () => {
@@ -49,8 +49,8 @@ test('a plain reconcile removes the plan.csv of an earlier reconcile --plan', as
   const out = join(dir, 'out');
   expect((await cli([...args(out), '--plan', '--federated-domains', 'none'])).code).toBe(0);
   expect((await cli(args(out))).code).toBe(0);
-  expect(readdirSync(out).sort()).toEqual(['manifest.json', 'reconciliation.csv', 'rejects.csv', 'summary.json']);
-  expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).files)).toEqual(['reconciliation.csv', 'rejects.csv', 'summary.json']);
+  expect(readdirSync(out).sort()).toEqual(['manifest.json', 'reconciliation.csv', 'rejects.csv', 'report.html', 'summary.json']);
+  expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).files)).toEqual(['reconciliation.csv', 'rejects.csv', 'summary.json', 'report.html']);
 });
 
 test('a folder in place of an output file: exit 2 naming it, and the previous set untouched', async () => {

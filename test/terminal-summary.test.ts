@@ -66,7 +66,7 @@ test('with --no-report there is no report, and an old one is removed', () => {
   const r = spawnCli(['reconcile', '--onprem', 'fixtures/onprem-users.csv', '--cloud', 'fixtures/cloud-users.csv', '--out', out, '--no-report']);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`wrote ${out}/reconciliation.csv, rejects.csv, summary.json\n\nnext: make the plan: idrecon plan`);
-  expect(readdirSync(out).sort()).toEqual(['reconciliation.csv', 'rejects.csv', 'summary.json']);
+  expect(readdirSync(out).sort()).toEqual(['manifest.json', 'reconciliation.csv', 'rejects.csv', 'summary.json']);
 });
 
 test('colour only on a terminal, and never with NO_COLOR', () => {

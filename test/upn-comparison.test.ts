@@ -1,7 +1,7 @@
 /**
- * UPNs are joined as Entra ID compares them: without regard to the case of A-Z, and nothing
- * more (Entra UPNs are ASCII: docs/reconcile.md, "How UPNs are compared"). A Kelvin sign or a
- * dotted capital I is another character, not a case of k or i.
+ * UPNs are joined as Entra ID compares them: without regard to case (Entra UPNs are ASCII:
+ * docs/reconcile.md, "How UPNs are compared"), other letters folded one to one but never onto
+ * ASCII: a Kelvin sign or a dotted capital I is another character, not a case of k or i.
  */
 import { foldUpn, sameUpn } from '../lib/core/upn';
 import { G } from './guids';
@@ -11,7 +11,9 @@ test.each([
   ['Jo.Smith@Contoso.COM', 'jo.smith@contoso.com'],
   ['\u212Aen@contoso.com', '\u212Aen@contoso.com'],
   ['\u0130van@contoso.com', '\u0130van@contoso.com'],
-  ['ÉLISE@contoso.com', 'Élise@contoso.com'],
+  ['ÉLISE@contoso.com', 'élise@contoso.com'],
+  ['\u0131van@contoso.com', '\u0131van@contoso.com'],
+  ['stra\u1E9Ee@contoso.com', 'stra\u00DFe@contoso.com'],
 ])('the join key of %j is %j', (upn, key) => {
   expect(foldUpn(upn)).toBe(key);
 });
@@ -19,7 +21,9 @@ test.each([
 test('Kelvin sign and dotted I do not match k and i; ASCII case does', () => {
   expect(sameUpn('\u212Aen@contoso.com', 'ken@contoso.com')).toBe(false);
   expect(sameUpn('\u0130van@contoso.com', 'ivan@contoso.com')).toBe(false);
+  expect(sameUpn('\u0131van@contoso.com', 'ivan@contoso.com')).toBe(false);
   expect(sameUpn('KEN@Contoso.com', 'ken@contoso.com')).toBe(true);
+  expect(sameUpn('Ünal@contoso.com', 'ünal@contoso.com')).toBe(true);
 });
 
 test('reconcile joins ASCII case alike, and keeps a Kelvin-sign and a dotted-I account apart', async () => {

@@ -151,7 +151,7 @@ abstract class RowReader {
     return true;
   }
 
-  /** The UPN and its join key: trimmed, and A-Z lower-cased as Entra compares UPNs (lib/core/upn.ts). */
+  /** The UPN and its join key: trimmed, and case-folded as Entra compares UPNs (lib/core/upn.ts). */
   protected setUpn(t: OnpremTable | CloudTable, row: number, r: FieldBytes, i: number): void {
     const a = t.arena;
     if (this.asciiTrim(r, i)) {

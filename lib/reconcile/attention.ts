@@ -4,6 +4,8 @@
  * to open and a rare reason is not crowded out by a common one. The rows are read back from the
  * bytes just written to reconciliation.csv, so the page shows every column that file has.
  */
+import { unguardCell } from '../core/cell-guard';
+
 export class AttentionSample {
   readonly rows: string[][] = [];
   /** Rows that need attention, embedded or not. */
@@ -25,7 +27,8 @@ export class AttentionSample {
 
   /** One CSV row as written (UTF-8, CRLF-terminated); a row that could not be read back is left out. */
   add(bytes: Buffer | undefined): void {
-    if (bytes) this.rows.push(parseCsvRow(bytes.toString('utf8')));
+    // The report shows values, so the formula guard of the CSV is undone (lib/core/cell-guard.ts).
+    if (bytes) this.rows.push(parseCsvRow(bytes.toString('utf8')).map(unguardCell));
   }
 }
 

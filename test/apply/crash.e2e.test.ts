@@ -74,7 +74,7 @@ test('SIGKILL at random points, then --resume: exactly the uncrashed result', as
         continue;
       }
       // The tenant's write budget throttles a long run: those retries are said on stderr, and nothing else.
-      const said = stderr.split('\n').filter((l) => l !== '' && !/ answered 429; retry \d+ of \d+ in /.test(l));
+      const said = stderr.split('\n').filter((l) => l !== '' && !/ answered 429( \(throttled\))?; retry \d+ of \d+ in /.test(l));
       expect({ code, said }).toEqual({ code: 0, said: [] });
       break;
     }
