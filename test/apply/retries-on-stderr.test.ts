@@ -4,6 +4,9 @@ import { cli, tempDir } from '../helpers';
 import { CLIENT_ID, SECRET, TENANT_ID } from '../tenant/harness';
 import { approve, fixturePlan, fixtureTenant, writeRows } from './harness';
 
+// The throttled writes wait out real Retry-After seconds: more than jest's 5 s on a busy machine.
+jest.setTimeout(30_000);
+
 test('a throttled apply names the request, the answer and the wait on stderr', async () => {
   process.env.IDRECON_TEST_SECRET = SECRET;
   // Four writes per second: the ten writes of five of the fixture plan's fixes meet 429s with Retry-After.
