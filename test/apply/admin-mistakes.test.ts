@@ -75,7 +75,7 @@ test('--resume with a plan re-made under the same plan id is refused', async () 
   expect(r).toEqual({
     code: 2,
     stdout: '',
-    stderr: `idrecon: ${otherPlan}: this plan is not the one the run began with (rows 1, 2, 6, 8, 9 differ): resume with the plan file that run used, or start a new run with another --results file\n`,
+    stderr: `idrecon: ${otherPlan}: this plan is not the one the run began with (rows 1, 2, 6, 8, 9, ... differ): resume with the plan file that run used, or start a new run with another --results file\n`,
   });
   expect(JSON.stringify(tenant.state.users)).toBe(before);
 });

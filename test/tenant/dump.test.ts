@@ -49,7 +49,7 @@ describe('saving into a folder that does not exist yet', () => {
       const saved = join(dir, 'saves', 'today', 'tenant.csv');
       await tenant.state.dump(saved, join(dir, 'saves', 'today', 'domains.csv'));
       expect(readText(saved)).toBe(
-        written('id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail', 'c1,jo@contoso.com,"=""=HYPERLINK(""""http://x"""")""","=""+9kaGpXmXFWlO8l/IOLgyw==""",,'),
+        written('id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail,proxyAddresses,directoryRoles,privilegedRole,onPremisesObjectIdentifier,onPremisesProvisioningErrors', 'c1,jo@contoso.com,"=""=HYPERLINK(""""http://x"""")""","=""+9kaGpXmXFWlO8l/IOLgyw==""",,,,,,,'),
       );
       // Read back as a seed, the values are exactly what they were.
       expect((await loadUsers(saved))[0]).toMatchObject({ displayName: '=HYPERLINK("http://x")', onPremisesImmutableId: '+9kaGpXmXFWlO8l/IOLgyw==' });
