@@ -50,7 +50,12 @@ export async function publishSet(files: AtomicFile[], options: { command: string
   const placed: string[] = [];
   const restore = async () => {
     for (const path of placed) await unlink(path).catch(() => undefined);
-    for (const [path, kept] of aside) await rename(kept, path).catch(() => undefined);
+    // A file that was not replaced yet is still the old one (its kept hard link is the same file,
+    // which rename would leave in place): only its kept name goes.
+    for (const [path, kept] of aside) {
+      if (existsSync(path)) await unlink(kept).catch(() => undefined);
+      else await rename(kept, path).catch(() => undefined);
+    }
     await Promise.all(files.map((f) => f.abort()));
   };
   try {
