@@ -22,20 +22,9 @@ import {
 } from './tables';
 import { writeDisplayGuid, writeImmutableId } from './guid';
 
-export type AnchorAttribute = 'objectGUID' | 'mS-DS-ConsistencyGuid';
+import type { Reason, Status } from './statuses';
 
-export type InvalidReason = 'empty-upn' | 'bad-anchor' | 'binary-export' | 'field-count';
-
-export interface Invalid {
-  reason: InvalidReason;
-  column: string;
-  value: string;
-  message: string;
-}
-
-export type Status = 'invalid' | 'duplicate' | 'match' | 'missing' | 'okta-anchored' | 'mismatch' | 'onprem-only' | 'cloud-only';
-
-export const STATUSES: readonly Status[] = ['match', 'missing', 'mismatch', 'okta-anchored', 'onprem-only', 'cloud-only', 'duplicate', 'invalid'];
+export { STATUSES, type AnchorAttribute, type Invalid, type InvalidReason, type Reason, type Status } from './statuses';
 
 export type EntraConnect = 'hard-match' | 'soft-match' | 'create' | 'duplicate-created' | 'blocked' | 'not-synced' | 'out-of-scope' | 'unknown';
 
@@ -81,7 +70,7 @@ export const PREDICTIONS = {
 /** One output row: which records it joins (row numbers in the tables, -1 for none) and their verdict. */
 export interface ReconRow {
   status: Status;
-  reason: string;
+  reason: Reason;
   entraConnect: EntraConnect;
   entraConnectReason: EntraConnectReason;
   onprem: number;
@@ -142,7 +131,7 @@ export function* classify(
   /** The local parts of the on-prem UPNs, lower-cased: built when the first quarantine-shaped UPN is met. */
   let localParts: Set<string> | undefined;
 
-  const row = (status: Status, reason: string, o: number, c: number, relatedOnprem = -1, relatedCloud = -1, p: Prediction = PREDICTIONS.unknown, match = -1): ReconRow => ({
+  const row = (status: Status, reason: Reason, o: number, c: number, relatedOnprem = -1, relatedCloud = -1, p: Prediction = PREDICTIONS.unknown, match = -1): ReconRow => ({
     status,
     reason,
     entraConnect: p.outcome,
@@ -162,7 +151,7 @@ export function* classify(
   const onWithKeyOf = (c: number): number => onByUpn.find(onUpns, cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
   const cloudWithKeyOf = (o: number): number => cloudByUpn.find(cloudUpns, on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
   /** `o`, `c`: the first row of the key on each side, or -1 (an empty key is on neither). */
-  const duplicateReason = (o: number, c: number): string | undefined => {
+  const duplicateReason = (o: number, c: number): Reason | undefined => {
     if (o >= 0 && onByUpn.repeated[o]) return 'duplicate-upn-onprem';
     if (c >= 0 && cloudByUpn.repeated[c]) return 'duplicate-upn-cloud';
     return undefined;
@@ -238,7 +227,7 @@ export function* classify(
    * An on-prem row in scope, with its prediction: `h` is the cloud user whose ImmutableID is the
    * row's expected one (hard match), or -1; `c` the cloud user with the row's UPN, or -1.
    */
-  function predicted(status: Status, reason: string, o: number, c: number, relatedOnprem: number, relatedCloud: number, h: number): ReconRow {
+  function predicted(status: Status, reason: Reason, o: number, c: number, relatedOnprem: number, relatedCloud: number, h: number): ReconRow {
     let target = h;
     let p: Prediction;
     if (on.hasCritical && on.critical[o]) {

@@ -11,7 +11,7 @@
 import { IdreconError } from '../errors';
 import { unguardCell } from './cell-guard';
 import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
-import type { AnchorAttribute, Invalid } from './classify';
+import type { AnchorAttribute, Invalid } from './statuses';
 import { readDisplayGuid, readImmutableId } from './guid';
 import { foldUpn } from './upn';
 import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';

@@ -4,7 +4,7 @@
  * a million objects and five million strings, and the tables move between threads without a copy.
  * Pure data; lib/core/records.ts fills them, lib/core/classify.ts reads them.
  */
-import type { AnchorAttribute, Invalid } from './classify';
+import type { AnchorAttribute, Invalid } from './statuses';
 
 /** Text of many rows as UTF-8 bytes in one growing buffer. */
 export class Arena {

@@ -2,6 +2,7 @@
  * From a reconciliation row to a proposed change: the smallest safe action, and one sentence an
  * approver can judge it by. Pure; docs/plan.md lists every action and why it is chosen.
  */
+import type { StatusKey } from '../core/statuses';
 import { foldUpn } from '../core/upn';
 import { rowHash } from './hash';
 
@@ -108,7 +109,10 @@ export function planRowFields(planId: string, row: number, p: Proposal): Record<
   };
 }
 
-const SETTABLE: Record<string, string> = {
+/** Keyed by the typed status and reason (lib/core/statuses.ts): a renamed reason fails the build. */
+type Rules = { readonly [K in StatusKey]?: string };
+
+const SETTABLE: Rules = {
   missing: 'The cloud user has no ImmutableID',
   'okta-anchored/okta-appuser-id': "The cloud user's ImmutableID is an Okta app user id, which Entra Connect cannot match",
   'okta-anchored/okta-user-id': "The cloud user's ImmutableID is an Okta user id, which Entra Connect cannot match",
@@ -116,7 +120,7 @@ const SETTABLE: Record<string, string> = {
   'mismatch/unknown-object': "The ImmutableID belongs to no AD object in the export (a deleted or re-created account)",
 };
 
-const REVIEW: Record<string, string> = {
+const REVIEW: Rules = {
   'mismatch/other-anchor-attribute':
     'The ImmutableID comes from the other GUID attribute: decide which attribute Entra Connect uses as source anchor before changing anything',
   'mismatch/anchor-of-other-user': 'The ImmutableID is the anchor of another on-prem user ({related}): find out which account belongs to whom',
@@ -127,8 +131,10 @@ const REVIEW: Record<string, string> = {
   invalid: 'The export row could not be used (see rejects.csv): fix the export and reconcile again',
 };
 
+const UNANCHORED: StatusKey = 'cloud-only/unanchored';
+
 function reviewWhy(r: ReconciliationRow): string {
-  const text = REVIEW[`${r.status}/${r.reason}`] ?? REVIEW[r.status];
+  const text = REVIEW[`${r.status}/${r.reason}` as StatusKey] ?? REVIEW[r.status as StatusKey]!;
   return `${text.replace('{related}', r.relatedUpn)}.`;
 }
 
@@ -174,7 +180,8 @@ function write(r: ReconciliationRow, ctx: PlanContext, target: string, because: 
 
 /** The proposal for one reconciliation row, or undefined when nothing needs doing. */
 export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | undefined {
-  const key = r.reason ? `${r.status}/${r.reason}` : r.status;
+  // Read from a file, so possibly neither: such a key finds no rule.
+  const key = (r.reason ? `${r.status}/${r.reason}` : r.status) as StatusKey;
   const okta = ctx.okta?.get(foldUpn(r.cloudUpn || r.upn));
   const pushedBack = okta && r.expectedImmutableId ? okta.immutableIds.find((v) => v !== r.expectedImmutableId) : undefined;
   if (pushedBack !== undefined) {
@@ -185,7 +192,7 @@ export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | unde
   }
   const connect = connectReview(r);
   if (connect) return review(r, connect);
-  const writable = SETTABLE[key] || (key === 'cloud-only/unanchored' && okta);
+  const writable = SETTABLE[key] || (key === UNANCHORED && okta);
   if (writable && r.cloudSyncEnabled === 'true') {
     return review(r, 'The cloud user is synchronised from on-prem now (onPremisesSyncEnabled), so Graph refuses the change: fix it at the source.');
   }
@@ -202,9 +209,9 @@ export function propose(r: ReconciliationRow, ctx: PlanContext): Proposal | unde
     }
     // There is nothing to clear on a user without an ImmutableID.
     if (ctx.clearInsteadOfSet && r.cloudImmutableId === '') return undefined;
-    return write(r, ctx, r.expectedImmutableId, SETTABLE[key]);
+    return write(r, ctx, r.expectedImmutableId, SETTABLE[key]!);
   }
-  if (key === 'cloud-only/unanchored' && okta) return oktaOnly(r, ctx, okta);
+  if (key === UNANCHORED && okta) return oktaOnly(r, ctx, okta);
   if (REVIEW[key] || r.status === 'duplicate' || r.status === 'invalid') return review(r, reviewWhy(r));
   return undefined;
 }
