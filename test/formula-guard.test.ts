@@ -9,7 +9,7 @@ import { ResultsLog, emptyResult, readResults } from '../lib/apply/results';
 import { ByteCsvWriter, CsvWriter } from '../lib/io/csv-writer';
 import { readTable } from '../lib/io/table';
 import { PlanWriter } from '../lib/plan/write';
-import { readReconciliation } from '../lib/plan/inputs';
+import { readReconciliation } from '../lib/formats/reconciliation';
 import { readPlan } from '../lib/plan/read';
 import { cli, tempDir } from './helpers';
 

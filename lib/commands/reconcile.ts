@@ -1,26 +1,13 @@
-import { availableParallelism } from 'node:os';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ENCODINGS } from '../io/csv-reader';
-import { STATUSES, classify } from '../core/classify';
+import { STATUSES } from '../core/statuses';
 import { IdreconError } from '../errors';
-import { AtomicFile, ByteCsvWriter, CsvWriter } from '../io/csv-writer';
-import { Progress } from '../io/progress';
 import { colourFor } from '../io/colour';
+import { ENCODINGS } from '../io/csv-reader';
 import { type Command, listOf } from '../options';
-import { prepareOutputFolder } from '../io/output';
-import { publishSet } from '../io/output-set';
-import { PLAN_OPTIONS, PlanArgs, type PlanResult, PlanWriter, newPlanId, planDomains, planSummary, writePlanTo } from '../plan/write';
-import { readDomains } from '../plan/inputs';
-import { loadBoth } from '../reconcile/load';
-import { parseAdvice } from '../reconcile/advice';
-import { AttentionSample } from '../reconcile/attention';
-import { renderReport } from '../reconcile/html-report';
-import { OKTA_RECONCILIATION_COLUMNS, OktaView } from '../reconcile/okta';
-import { classifyOptions, readTenantSettings, resolveTenantSettings } from '../reconcile/tenant-settings';
-import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable, writeReconciliationRow } from '../reconcile/report';
-import { PACKAGE_ROOT, VERSION } from '../version';
+import { PLAN_OPTIONS, PlanArgs, planSummary } from '../plan/write';
+import { summaryTable } from '../reconcile/report';
+import { reconcileFiles } from '../reconcile/run';
 
 const USAGE = `Joins an on-prem AD export and a cloud (Entra ID) export on UPN, derives the ImmutableID each
 on-prem user should have, classifies every row and predicts what Entra Connect will do.
@@ -96,117 +83,12 @@ export const reconcile: Command<Args> = {
   },
   schema: Args,
   async run(args, io) {
-    // A plan that cannot be made is found out before any work, not after the reconciliation.
-    const domains = args.plan ? await planDomains(args) : args.domains ? await readDomains(args.domains) : undefined;
-    const fromFile = args.tenantSettings ? await readTenantSettings(args.tenantSettings) : {};
-    const tenant = resolveTenantSettings(
-      fromFile,
-      { blockSoftMatch: args.blockSoftMatch, blockHardMatchTakeover: args.blockHardMatchTakeover, upnSoftMatch: args.upnSoftMatch },
-      args.tenantSettings,
-    );
-    const classifyWith = classifyOptions(tenant, domains?.initial ?? args.initialDomain?.toLowerCase());
-    const ranAt = new Date().toISOString();
-    const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
-    const progress = new Progress(io.stderr);
-    const onRows = (file: string, rows: number) => progress.tick(file, rows);
-    const onpremRequest = {
-      kind: 'onprem' as const,
-      file: args.onprem,
-      read,
-      explicit: { upn: args.onpremUpnColumn, objectGuid: args.onpremGuidColumn, consistencyGuid: args.onpremConsistencyGuidColumn },
-      opts: { sourceAnchor: args.sourceAnchor, hexOrder: args.hexOrder },
-    };
-    const cloudRequest = {
-      kind: 'cloud' as const,
-      file: args.cloud,
-      read,
-      explicit: { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
-    };
-    // A bad Okta file is found out before the exports are read.
-    const okta = args.okta ? await OktaView.load(args.okta) : undefined;
-    const threads = args.threads ?? (await defaultThreads(args.onprem, args.cloud));
-    const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
-    progress.done();
-
-    await prepareOutputFolder(args.out);
-    // Okta's columns go at the end, and only with --okta: without it the file is byte for byte what it was.
-    const columns = okta ? [...RECONCILIATION_COLUMNS, ...OKTA_RECONCILIATION_COLUMNS] : RECONCILIATION_COLUMNS;
-    const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), columns);
-    const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
-    const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
-    const reportFile = args.report ? new AtomicFile(join(args.out, 'report.html')) : undefined;
-    const planFile = join(args.out, 'plan.csv');
-    const outputs: AtomicFile[] = [reconciliation, rejects, summaryFile, ...(reportFile ? [reportFile] : [])];
-    const sample = reportFile ? new AttentionSample(REPORT_ROWS_PER_GROUP) : undefined;
-    const counter = new SummaryCounter();
-    const failOn = new Set(args.failOn);
-    let gated = 0;
-    try {
-      const on = onprem.table;
-      const cl = cloud.table;
-      for (const row of classify(on, cl, classifyWith, indexes)) {
-        const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
-        const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
-        counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
-        if (failOn.has(row.status)) gated++;
-        const mark = sample?.wants(row.status, row.reason) ? reconciliation.mark(64 << 10) : undefined;
-        writeReconciliationRow(reconciliation, row, on, cl);
-        if (okta) okta.write(reconciliation, row, on, cl);
-        reconciliation.endRow();
-        if (mark) sample!.add(reconciliation.rowSince(mark));
-        if (reconciliation.backlog) await reconciliation.drain();
-        if (onReject) await rejects.row(onReject);
-        if (clReject) await rejects.row(clReject);
-      }
-      const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
-      if (okta) summary.okta = okta.summary();
-      // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
-      if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
-      const published = {
-        idrecon_version: VERSION,
-        ran_at: ranAt,
-        settings: { source_anchor: args.sourceAnchor, hex_order: args.hexOrder ?? '', block_soft_match: tenant.blockSoftMatch.value },
-        ...summary,
-      };
-      await summaryFile.write(`${JSON.stringify(published, null, 2)}\n`);
-      if (reportFile && sample) {
-        const advice = parseAdvice(await readFile(join(PACKAGE_ROOT, 'docs', 'statuses.md'), 'utf8').catch(() => ''));
-        await reportFile.write(
-          renderReport({ summary: published, columns, rows: sample.rows, attentionTotal: sample.total, perGroup: sample.perGroup, advice }),
-        );
-      }
-      // The plan is made from the finished reconciliation before anything is published: the
-      // folder gets the reconciliation and its plan together, or neither.
-      let planned: PlanResult | undefined;
-      if (args.plan) {
-        await reconciliation.finish();
-        const plan = new PlanWriter(planFile, args.planId ?? newPlanId(new Date()));
-        outputs.push(plan.file);
-        planned = await writePlanTo(plan, reconciliation.temp, args, join(args.out, 'reconciliation.csv'));
-      }
-      // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
-      await publishSet(outputs, { command: 'reconcile', manifest: args.out, replaces: [planFile, join(args.out, 'report.html')] });
-      io.stdout.write(summaryTable(summary, args.out, { report: args.report, plan: args.plan, colour: colourFor(io.stdout) }));
-      if (planned) io.stdout.write(`\n${planSummary(planned, planFile)}`);
-    } catch (err) {
-      await Promise.all(outputs.map((out) => out.abort()));
-      throw err;
-    }
-    if (gated > 0) {
-      throw new IdreconError('GATE_FAILED', `${gated} rows have a status named in --fail-on (${args.failOn.join(',')}); see ${join(args.out, 'reconciliation.csv')}`);
+    const done = await reconcileFiles(args, io.stderr);
+    io.stdout.write(summaryTable(done.summary, args.out, { report: args.report, plan: args.plan, colour: colourFor(io.stdout) }));
+    if (done.planned) io.stdout.write(`\n${planSummary(done.planned, join(args.out, 'plan.csv'))}`);
+    if (done.gated > 0) {
+      throw new IdreconError('GATE_FAILED', `${done.gated} rows have a status named in --fail-on (${args.failOn.join(',')}); see ${join(args.out, 'reconciliation.csv')}`);
     }
     return 0;
   },
 };
-
-/** Rows of one status/reason embedded in report.html; the rest are in reconciliation.csv. */
-const REPORT_ROWS_PER_GROUP = 500;
-
-/** Below 16 MB of input, starting a worker thread costs more than it saves. */
-const PARALLEL_FROM_BYTES = 16 << 20;
-
-async function defaultThreads(...files: string[]): Promise<number> {
-  if (availableParallelism() < 2) return 1;
-  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
-  return sizes.reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES ? 2 : 1;
-}

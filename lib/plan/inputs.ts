@@ -6,42 +6,7 @@ import { foldUpn } from '../core/upn';
 import type { ColumnSpec } from '../io/columns';
 import { readTrimmedTable } from '../io/table';
 import { OKTA_INPUT_COLUMNS } from '../okta/columns';
-import type { OktaAppUser, ReconciliationRow } from './rows';
-
-const own = <F extends string>(field: F, column: string, required = true): ColumnSpec<F> => ({
-  field,
-  label: column,
-  aliases: [column],
-  required,
-  expected: 'the reconciliation.csv written by idrecon reconcile',
-});
-
-type ReconField = Exclude<keyof ReconciliationRow, 'line'>;
-
-const RECONCILIATION: ColumnSpec<ReconField>[] = [
-  own('upn', 'upn'),
-  own('status', 'status'),
-  own('reason', 'reason'),
-  own('entraConnect', 'entra_connect', false),
-  own('entraConnectReason', 'entra_connect_reason', false),
-  own('matchUpn', 'match_upn'),
-  own('expectedImmutableId', 'expected_immutable_id'),
-  own('cloudImmutableId', 'cloud_immutable_id'),
-  own('anchorAttribute', 'anchor_attribute'),
-  own('cloudUpn', 'cloud_upn'),
-  own('cloudObjectId', 'cloud_object_id'),
-  own('cloudSyncEnabled', 'cloud_sync_enabled'),
-  own('cloudRoles', 'cloud_roles', false),
-  own('relatedUpn', 'related_upn'),
-];
-
-export async function* readReconciliation(file: string): AsyncGenerator<ReconciliationRow> {
-  for await (const { line, cell } of readTrimmedTable(file, RECONCILIATION)) {
-    const row = { line } as ReconciliationRow;
-    for (const spec of RECONCILIATION) row[spec.field] = cell(spec.field);
-    yield row;
-  }
-}
+import type { OktaAppUser } from './rows';
 
 export interface Domains {
   federated: Set<string>;

@@ -4,31 +4,10 @@
  */
 import type { StatusKey } from '../core/statuses';
 import { foldUpn } from '../core/upn';
+import type { ReconciliationRow } from '../formats/reconciliation';
 import { rowHash } from './hash';
 
 export type Action = 'set-immutable-id' | 'clear-immutable-id' | 'review';
-
-/** The reconciliation fields a plan is made from (columns of reconciliation.csv). */
-export interface ReconciliationRow {
-  line: number;
-  upn: string;
-  status: string;
-  reason: string;
-  /** What Entra Connect will do, and why (empty in a reconciliation from before these columns). */
-  entraConnect: string;
-  entraConnectReason: string;
-  /** The cloud account Entra Connect will take over when it is not the one with this UPN. */
-  matchUpn: string;
-  expectedImmutableId: string;
-  cloudImmutableId: string;
-  anchorAttribute: string;
-  cloudUpn: string;
-  cloudObjectId: string;
-  cloudSyncEnabled: string;
-  /** The cloud user's directory roles, `;`-separated, eligible ones marked ` (eligible)`. */
-  cloudRoles: string;
-  relatedUpn: string;
-}
 
 /** A user of Okta's Office 365 app(s), from the Okta export. */
 export interface OktaAppUser {

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { CsvWriter } from '../io/csv-writer';
 import { checkAgainstManifest } from '../io/output-set';
-import { type Domains, readDomains, readOktaAppUsers, readReconciliation } from './inputs';
+import { readReconciliation } from '../formats/reconciliation';
+import { type Domains, readDomains, readOktaAppUsers } from './inputs';
 import { type Action, PLAN_COLUMNS, type PlanContext, type Proposal, planRowFields, propose } from './rows';
 
 export const PLAN_OPTIONS: Record<string, Options> = {
@@ -86,7 +87,7 @@ export async function writePlan(reconciliation: string, out: string, args: PlanA
   await checkAgainstManifest(reconciliation);
   const writer = new PlanWriter(out, args.planId ?? newPlanId(now));
   try {
-    const result = await writePlanTo(writer, reconciliation, args, reconciliation);
+    const result = await writePlanTo(writer, reconciliation, args, await planDomains(args), reconciliation);
     await writer.commit();
     return result;
   } catch (err) {
@@ -97,10 +98,10 @@ export async function writePlan(reconciliation: string, out: string, args: PlanA
 
 /**
  * The rows of a plan for a reconciliation, into `writer` (left for the caller to publish); used by
- * 'plan' and 'reconcile --plan'. `named`: the reconciliation's name in messages.
+ * 'plan' and 'reconcile --plan', with the domains each read once (planDomains). `named`: the
+ * reconciliation's name in messages.
  */
-export async function writePlanTo(writer: PlanWriter, reconciliation: string, args: PlanArgs, named: string): Promise<PlanResult> {
-  const domains = await planDomains(args);
+export async function writePlanTo(writer: PlanWriter, reconciliation: string, args: PlanArgs, domains: Domains, named: string): Promise<PlanResult> {
   const ctx: PlanContext = {
     federatedDomains: domains.federated,
     initialDomain: domains.initial,

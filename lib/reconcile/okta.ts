@@ -15,7 +15,6 @@ import { type ColumnIndexes, resolveColumns } from '../io/columns';
 import { scanCsv } from '../io/csv-reader';
 import { OKTA_INPUT_COLUMNS, type OktaInputField } from '../okta/columns';
 
-export const OKTA_RECONCILIATION_COLUMNS = ['okta_user_id', 'okta_immutable_id', 'okta_check'] as const;
 
 export const OKTA_CHECKS = ['agrees', 'differs', 'not-assigned'] as const;
 export type OktaCheck = (typeof OKTA_CHECKS)[number];

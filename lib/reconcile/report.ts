@@ -2,114 +2,12 @@
  * What reconcile writes: the reconciliation and rejects rows, and the summary whose counts must
  * add up to the inputs. Pure; docs/reconcile.md explains every column.
  */
-import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, type OnpremTable } from '../core/tables';
 import { type ReconRow, STATUSES, type Status } from '../core/classify';
 import { type TenantSettings, settingsLine } from './tenant-settings';
-import { writeDisplayGuid, writeImmutableId } from '../core/guid';
 import type { CsvStats } from '../io/csv-reader';
-import type { ByteCsvWriter } from '../io/csv-writer';
 import { type Colour, NO_COLOUR } from '../io/colour';
 import { join } from 'node:path';
 import type { OktaSummary } from './okta';
-
-export const RECONCILIATION_COLUMNS = [
-  'upn',
-  'status',
-  'reason',
-  'entra_connect',
-  'entra_connect_reason',
-  'match_upn',
-  'expected_immutable_id',
-  'cloud_immutable_id',
-  'anchor_attribute',
-  'object_guid',
-  'consistency_guid',
-  'cloud_upn',
-  'cloud_object_id',
-  'cloud_sync_enabled',
-  'cloud_roles',
-  'cloud_privileged_role',
-  'related_upn',
-  'onprem_line',
-  'cloud_line',
-] as const;
-
-export const REJECT_COLUMNS = ['file', 'line', 'column', 'value', 'reason', 'message'] as const;
-
-const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
-/** Every status, reason and outcome is ASCII, encoded once. */
-const encoded = new Map<string, Buffer>();
-const bytesOf = (text: string): Buffer => encoded.get(text) ?? encoded.set(text, ascii(text)).get(text)!;
-const SYNC = [ascii(''), ascii('true'), ascii('false')];
-const PRIVILEGED = [ascii(''), ascii('True'), ascii('False')];
-
-/** Writes the fields of one reconciliation row (the caller ends it), copying each value from the tables (docs/reconcile.md has the columns). */
-export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
-  const o = row.onprem;
-  const c = row.cloud;
-  if (o >= 0) upn(w, on, o);
-  else upn(w, cl, c);
-  w.ascii(bytesOf(row.status));
-  w.ascii(bytesOf(row.reason));
-  w.ascii(bytesOf(row.entraConnect));
-  w.ascii(bytesOf(row.entraConnectReason));
-  if (row.match >= 0) upn(w, cl, row.match);
-  else w.empty();
-  const anchorAt = o >= 0 ? on.anchorAt(o) : -1;
-  if (anchorAt >= 0) immutableId(w, on.guids, anchorAt);
-  else w.empty();
-  if (c >= 0 && cl.idKind[c] === IdKind.Guid) immutableId(w, cl.ids, c * 16);
-  else if (c >= 0 && cl.idKind[c] === IdKind.Other) w.field(cl.arena.bytes, cl.idAt[c], cl.idAt[c] + cl.idLen[c]);
-  else w.empty();
-  w.ascii(bytesOf(o >= 0 ? (ANCHOR_ATTRIBUTES[on.anchor[o]] ?? '') : ''));
-  if (o >= 0 && on.objectGuidKind[o] === GuidKind.Guid) displayGuid(w, on.guids, o * 32);
-  else w.empty();
-  if (o >= 0 && on.consistencyGuidKind[o] === GuidKind.Guid) displayGuid(w, on.guids, o * 32 + 16);
-  else w.empty();
-  if (c >= 0) {
-    upn(w, cl, c);
-    w.field(cl.arena.bytes, cl.objectIdAt[c], cl.objectIdAt[c] + cl.objectIdLen[c]);
-    w.ascii(SYNC[cl.sync[c]]);
-  } else {
-    w.empty();
-    w.empty();
-    w.empty();
-  }
-  if (c >= 0 && cl.hasRoles) {
-    w.field(cl.arena.bytes, cl.rolesAt[c], cl.rolesAt[c] + cl.rolesLen[c]);
-    w.ascii(PRIVILEGED[cl.privileged[c]]);
-  } else {
-    w.empty();
-    w.empty();
-  }
-  if (row.relatedOnprem >= 0) upn(w, on, row.relatedOnprem);
-  else if (row.relatedCloud >= 0) upn(w, cl, row.relatedCloud);
-  else w.empty();
-  if (o >= 0) w.integer(on.line[o]);
-  else w.empty();
-  if (c >= 0) w.integer(cl.line[c]);
-  else w.empty();
-}
-
-function upn(w: ByteCsvWriter, t: OnpremTable | CloudTable, i: number): void {
-  w.field(t.arena.bytes, t.upnAt[i], t.upnAt[i] + t.upnLen[i]);
-}
-
-function immutableId(w: ByteCsvWriter, src: Uint8Array, at: number): void {
-  writeImmutableId(src, at, w.next(24), w.pos);
-  w.placed(24);
-}
-
-function displayGuid(w: ByteCsvWriter, src: Uint8Array, at: number): void {
-  writeDisplayGuid(src, at, w.next(36), w.pos);
-  w.placed(36);
-}
-
-/** The reject line for a record that could not be used, if it is one. */
-export function rejectFields(file: string, t: OnpremTable | CloudTable, i: number): string[] | undefined {
-  const bad = t.invalid.get(i);
-  return bad && [file, String(t.line[i]), bad.column, bad.value, bad.reason, bad.message];
-}
 
 export interface InputSummary {
   file: string;

@@ -1,0 +1,174 @@
+/**
+ * The reconcile pipeline: read both exports (and the optional Okta file, tenant switches and
+ * domains, each once), classify every row, write reconciliation.csv, rejects.csv, summary.json,
+ * report.html and, with --plan, plan.csv, and publish them as one set. lib/commands/reconcile.ts
+ * parses the options and prints; docs/reconcile.md.
+ */
+import { availableParallelism } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { classify } from '../core/classify';
+import type { SourceAnchor } from '../core/records';
+import type { Status } from '../core/statuses';
+import { OKTA_RECONCILIATION_COLUMNS, RECONCILIATION_COLUMNS, writeReconciliationRow } from '../formats/reconciliation';
+import { REJECT_COLUMNS, rejectFields } from '../formats/rejects';
+import type { Encoding } from '../io/csv-reader';
+import { AtomicFile, ByteCsvWriter, CsvWriter } from '../io/csv-writer';
+import { prepareOutputFolder } from '../io/output';
+import { publishSet } from '../io/output-set';
+import { Progress } from '../io/progress';
+import { readDomains } from '../plan/inputs';
+import { type PlanArgs, type PlanResult, PlanWriter, newPlanId, planDomains, writePlanTo } from '../plan/write';
+import { PACKAGE_ROOT, VERSION } from '../version';
+import { parseAdvice } from './advice';
+import { AttentionSample } from './attention';
+import { renderReport } from './html-report';
+import { loadBoth } from './load';
+import { OktaView } from './okta';
+import { type Summary, SummaryCounter, inputSummary } from './report';
+import { classifyOptions, readTenantSettings, resolveTenantSettings } from './tenant-settings';
+
+/** What reconcile is asked to do: the checked options of lib/commands/reconcile.ts. */
+export interface ReconcileOptions extends PlanArgs {
+  onprem: string;
+  cloud: string;
+  out: string;
+  plan: boolean;
+  report: boolean;
+  sourceAnchor: SourceAnchor;
+  hexOrder?: 'display' | 'raw';
+  tenantSettings?: string;
+  blockSoftMatch?: boolean;
+  blockHardMatchTakeover?: boolean;
+  upnSoftMatch?: boolean;
+  failOn: readonly Status[];
+  encoding: Encoding;
+  delimiter: string;
+  onpremUpnColumn?: string;
+  onpremGuidColumn?: string;
+  onpremConsistencyGuidColumn?: string;
+  cloudUpnColumn?: string;
+  cloudIdColumn?: string;
+  cloudImmutableIdColumn?: string;
+  cloudSyncColumn?: string;
+  threads?: number;
+}
+
+export interface Reconciled {
+  summary: Summary;
+  /** With --plan. */
+  planned: PlanResult | undefined;
+  /** Rows whose status is named in --fail-on. */
+  gated: number;
+}
+
+/** Runs the pipeline and publishes its files; progress goes to `stderr`. */
+export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.WriteStream): Promise<Reconciled> {
+  // A plan that cannot be made is found out before any work, not after the reconciliation.
+  const domains = args.plan ? await planDomains(args) : args.domains ? await readDomains(args.domains) : undefined;
+  const fromFile = args.tenantSettings ? await readTenantSettings(args.tenantSettings) : {};
+  const tenant = resolveTenantSettings(
+    fromFile,
+    { blockSoftMatch: args.blockSoftMatch, blockHardMatchTakeover: args.blockHardMatchTakeover, upnSoftMatch: args.upnSoftMatch },
+    args.tenantSettings,
+  );
+  const classifyWith = classifyOptions(tenant, domains?.initial ?? args.initialDomain?.toLowerCase());
+  const ranAt = new Date().toISOString();
+  const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
+  const progress = new Progress(stderr);
+  const onRows = (file: string, rows: number) => progress.tick(file, rows);
+  const onpremRequest = {
+    kind: 'onprem' as const,
+    file: args.onprem,
+    read,
+    explicit: { upn: args.onpremUpnColumn, objectGuid: args.onpremGuidColumn, consistencyGuid: args.onpremConsistencyGuidColumn },
+    opts: { sourceAnchor: args.sourceAnchor, hexOrder: args.hexOrder },
+  };
+  const cloudRequest = {
+    kind: 'cloud' as const,
+    file: args.cloud,
+    read,
+    explicit: { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
+  };
+  // A bad Okta file is found out before the exports are read.
+  const okta = args.okta ? await OktaView.load(args.okta) : undefined;
+  const threads = args.threads ?? (await defaultThreads(args.onprem, args.cloud));
+  const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
+  progress.done();
+
+  await prepareOutputFolder(args.out);
+  // Okta's columns go at the end, and only with --okta: without it the file is byte for byte what it was.
+  const columns = okta ? [...RECONCILIATION_COLUMNS, ...OKTA_RECONCILIATION_COLUMNS] : RECONCILIATION_COLUMNS;
+  const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), columns);
+  const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
+  const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
+  const reportFile = args.report ? new AtomicFile(join(args.out, 'report.html')) : undefined;
+  const planFile = join(args.out, 'plan.csv');
+  const outputs: AtomicFile[] = [reconciliation, rejects, summaryFile, ...(reportFile ? [reportFile] : [])];
+  const sample = reportFile ? new AttentionSample(REPORT_ROWS_PER_GROUP) : undefined;
+  const counter = new SummaryCounter();
+  const failOn = new Set(args.failOn);
+  let gated = 0;
+  try {
+    const on = onprem.table;
+    const cl = cloud.table;
+    for (const row of classify(on, cl, classifyWith, indexes)) {
+      const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
+      const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
+      counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
+      if (failOn.has(row.status)) gated++;
+      const mark = sample?.wants(row.status, row.reason) ? reconciliation.mark(64 << 10) : undefined;
+      writeReconciliationRow(reconciliation, row, on, cl);
+      if (okta) okta.write(reconciliation, row, on, cl);
+      reconciliation.endRow();
+      if (mark) sample!.add(reconciliation.rowSince(mark));
+      if (reconciliation.backlog) await reconciliation.drain();
+      if (onReject) await rejects.row(onReject);
+      if (clReject) await rejects.row(clReject);
+    }
+    const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
+    if (okta) summary.okta = okta.summary();
+    // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
+    if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
+    const published = {
+      idrecon_version: VERSION,
+      ran_at: ranAt,
+      settings: { source_anchor: args.sourceAnchor, hex_order: args.hexOrder ?? '', block_soft_match: tenant.blockSoftMatch.value },
+      ...summary,
+    };
+    await summaryFile.write(`${JSON.stringify(published, null, 2)}\n`);
+    if (reportFile && sample) {
+      const advice = parseAdvice(await readFile(join(PACKAGE_ROOT, 'docs', 'statuses.md'), 'utf8').catch(() => ''));
+      await reportFile.write(
+        renderReport({ summary: published, columns, rows: sample.rows, attentionTotal: sample.total, perGroup: sample.perGroup, advice }),
+      );
+    }
+    // The plan is made from the finished reconciliation before anything is published: the
+    // folder gets the reconciliation and its plan together, or neither.
+    let planned: PlanResult | undefined;
+    if (args.plan) {
+      await reconciliation.finish();
+      const plan = new PlanWriter(planFile, args.planId ?? newPlanId(new Date()));
+      outputs.push(plan.file);
+      planned = await writePlanTo(plan, reconciliation.temp, args, domains!, join(args.out, 'reconciliation.csv'));
+    }
+    // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
+    await publishSet(outputs, { command: 'reconcile', manifest: args.out, replaces: [planFile, join(args.out, 'report.html')] });
+    return { summary, planned, gated };
+  } catch (err) {
+    await Promise.all(outputs.map((out) => out.abort()));
+    throw err;
+  }
+}
+
+/** Rows of one status/reason embedded in report.html; the rest are in reconciliation.csv. */
+const REPORT_ROWS_PER_GROUP = 500;
+
+/** Below 16 MB of input, starting a worker thread costs more than it saves. */
+const PARALLEL_FROM_BYTES = 16 << 20;
+
+async function defaultThreads(...files: string[]): Promise<number> {
+  if (availableParallelism() < 2) return 1;
+  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES ? 2 : 1;
+}
