@@ -12,7 +12,7 @@ import { stringify } from 'csv-stringify/sync';
 import { toDisplay } from '../lib/core/guid';
 import { mulberry32 } from '../lib/core/prng';
 import { startTenant } from '../lib/tenant/server';
-import { loadUsers } from '../lib/tenant/state';
+import { readCloudUsers } from '../lib/formats/cloud-users';
 
 const CLI = join(__dirname, '..', '..', 'bin', 'idrecon.js');
 const APP = { tenantId: '00000000-0000-4000-8000-00000000d1d0', clientId: '00000000-0000-4000-8000-0000000a9901', secret: 'bench-secret' };
@@ -47,7 +47,7 @@ export async function benchApply(users: number, dir: string): Promise<ApplyBench
   for (const r of records.slice(1)) r[records[0].indexOf('approve')] = 'yes';
   writeFileSync(join(dir, 'approved.csv'), `\ufeff${stringify(records, { record_delimiter: 'windows' })}`);
 
-  const tenant = await startTenant({ users: await loadUsers(join(dir, 'cloud.csv')), app: APP, throttle: { writes: BUDGET } });
+  const tenant = await startTenant({ users: await readCloudUsers(join(dir, 'cloud.csv')), app: APP, throttle: { writes: BUDGET } });
   try {
     const signIn = ['--tenant-id', APP.tenantId, '--client-id', APP.clientId, '--graph-url', tenant.url, '--login-url', tenant.url];
     const applied = await run(['apply', '--plan', join(dir, 'approved.csv'), '--results', join(dir, 'results.csv'), '--execute', '--max-changes', String(users), ...signIn]);

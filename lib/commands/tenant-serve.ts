@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { startTenant } from '../tenant/server';
-import { type TenantState, loadDomains, loadUsers } from '../tenant/state';
+import { type TenantState } from '../tenant/state';
+import { readDomainList } from '../formats/domains';
+import { readCloudUsers } from '../formats/cloud-users';
 import { WRITE_BUDGET } from '../tenant/throttle';
 import { IDRECON_PERMISSIONS } from '../tenant/token';
 import type { Command } from '../options';
@@ -91,8 +93,8 @@ export const tenantCommand: Command<Args> = {
     }
     if (!args.tlsCert !== !args.tlsKey) throw new IdreconError('USAGE', 'give --tls-cert and --tls-key together, or neither');
     const tls = args.tlsCert && args.tlsKey ? { cert: await readPem(args.tlsCert), key: await readPem(args.tlsKey) } : undefined;
-    const users = await loadUsers(args.users);
-    const domains = args.domains ? await loadDomains(args.domains) : undefined;
+    const users = await readCloudUsers(args.users);
+    const domains = args.domains ? await readDomainList(args.domains) : undefined;
     const saver = args.save ? new Saver(args.save, io.stderr) : undefined;
     const tenant = await startTenant({
       users,

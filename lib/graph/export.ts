@@ -4,7 +4,8 @@
  */
 import { AtomicFile, CsvWriter } from '../io/csv-writer';
 import { publishSet } from '../io/output-set';
-import { CLOUD_CSV_COLUMNS, type CloudUser, DOMAIN_CSV_COLUMNS, type Domain, cloudUserFields, domainFields } from '../tenant/state';
+import { DOMAIN_CSV_COLUMNS, type Domain, domainFields } from '../formats/domains';
+import { CLOUD_CSV_COLUMNS, type CloudUser, cloudUserFields } from '../formats/cloud-users';
 import { type Credentials, msalTokens } from './auth';
 import type { Clock } from './clock';
 import { createGraphClient } from './client';

@@ -9,7 +9,8 @@ import { type GraphFault, fault } from './graph-error';
 import { checkFilter, isFault, matches, parseFilter, parseQuery, parseSelect, parseSkipToken, parseTop, project, safeDecode, skipToken } from './query';
 import { SYNCED_MESSAGE, checkPatch } from './rules';
 import type { TenantRoles } from './roles';
-import type { CloudUser, TenantState } from './state';
+import type { TenantState } from './state';
+import type { CloudUser } from '../formats/cloud-users';
 import { type Throttle, costOf } from './throttle';
 
 export interface ApiRequest {

@@ -4,7 +4,7 @@
  * $filter with the operators Graph supports on users, advanced queries, and the skip token.
  */
 import { type GraphFault, fault } from './graph-error';
-import type { CloudUser } from './state';
+import type { CloudUser } from '../formats/cloud-users';
 import { DEFAULT_USER_SELECT, USER_PROPERTIES } from './user-properties';
 
 /** System query options; Graph v1.0 also takes them without the '$' on directory resources. */

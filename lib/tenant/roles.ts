@@ -9,7 +9,7 @@
  * (https://learn.microsoft.com/graph/api/resources/rolemanagement).
  */
 import { createHash } from 'node:crypto';
-import type { CloudUser } from './state';
+import type { CloudUser } from '../formats/cloud-users';
 
 export interface RoleDefinition {
   id: string;

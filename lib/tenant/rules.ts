@@ -4,7 +4,9 @@
  * (unconfirmed) in docs/tenant.md are our wording where Microsoft's is not documented.
  */
 import { type GraphFault, fault } from './graph-error';
-import { type CloudUser, type Domain, activeRoles, upnDomain } from './state';
+import { activeRoles, upnDomain } from './state';
+import { type Domain } from '../formats/domains';
+import { type CloudUser } from '../formats/cloud-users';
 import { userProperty } from './query';
 
 export interface DirectoryView {

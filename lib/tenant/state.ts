@@ -3,89 +3,9 @@
  * so a skip token is an offset that stays valid while users are edited), indexed by id, UPN and
  * ImmutableID the way Graph enforces uniqueness. Seeded from and dumped to the cloud CSV format.
  */
-import { IdreconError } from '../errors';
-import type { ColumnSpec } from '../io/columns';
 import { CsvWriter } from '../io/csv-writer';
-import { readTrimmedTable } from '../io/table';
-
-export interface CloudUser {
-  id: string;
-  userPrincipalName: string;
-  displayName: string;
-  onPremisesImmutableId: string | null;
-  /** true synced, false was synced, null never synced (Graph's meaning). */
-  onPremisesSyncEnabled: boolean | null;
-  mail: string | null;
-  /**
-   * Directory roles from the seed's optional `directoryRoles` column (`;`-separated display
-   * names, an eligible one followed by ` (eligible)`): the tenant reads the active ones to refuse
-   * what Graph refuses on administrators.
-   */
-  directoryRoles?: string[];
-  /** Other properties of Graph's user resource, as a PATCH wrote them. */
-  extra?: Record<string, unknown>;
-  /** Graph's proxyAddresses ('SMTP:' primary, 'smtp:' others); absent is none. */
-  proxyAddresses?: string[];
-  /** Beta only in Graph; absent is null. */
-  onPremisesObjectIdentifier?: string | null;
-  /** As Graph returns them; absent is none. */
-  onPremisesProvisioningErrors?: ProvisioningError[];
-  /** Seed only: True when one of those roles is privileged (Graph's isPrivileged); null unknown. */
-  privilegedRole?: boolean | null;
-}
-
-export interface ProvisioningError {
-  category: string;
-  occurredDateTime: string;
-  propertyCausingError: string;
-  value: string;
-}
-
-export interface Domain {
-  id: string;
-  authenticationType: 'Managed' | 'Federated';
-  isInitial: boolean;
-  isVerified: boolean;
-}
-
-/** The columns of fixtures/cloud-users.csv, which reconcile reads. */
-export const CLOUD_CSV_COLUMNS = [
-  'id',
-  'userPrincipalName',
-  'displayName',
-  'onPremisesImmutableId',
-  'onPremisesSyncEnabled',
-  'mail',
-  'proxyAddresses',
-  'directoryRoles',
-  'privilegedRole',
-  'onPremisesObjectIdentifier',
-  'onPremisesProvisioningErrors',
-] as const;
-export const DOMAIN_CSV_COLUMNS = ['id', 'authenticationType', 'isInitial', 'isVerified'] as const;
-
-/** One row of the cloud CSV; True/False as Export-Csv writes them, empty for null. */
-export function cloudUserFields(u: CloudUser): string[] {
-  const bool = (b: boolean | null | undefined) => (b === null || b === undefined ? '' : b ? 'True' : 'False');
-  const errors = u.onPremisesProvisioningErrors?.length ? JSON.stringify(u.onPremisesProvisioningErrors) : '';
-  return [
-    u.id,
-    u.userPrincipalName,
-    u.displayName,
-    u.onPremisesImmutableId ?? '',
-    bool(u.onPremisesSyncEnabled),
-    u.mail ?? '',
-    (u.proxyAddresses ?? []).join(';'),
-    (u.directoryRoles ?? []).join(';'),
-    bool(u.privilegedRole),
-    u.onPremisesObjectIdentifier ?? '',
-    errors,
-  ];
-}
-
-export function domainFields(d: Domain): string[] {
-  return [d.id, d.authenticationType, d.isInitial ? 'True' : 'False', d.isVerified ? 'True' : 'False'];
-}
+import { type CloudUser, CLOUD_CSV_COLUMNS, cloudUserFields } from '../formats/cloud-users';
+import { type Domain, DOMAIN_CSV_COLUMNS, domainFields } from '../formats/domains';
 
 export const upnDomain = (upn: string): string => upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
 
@@ -190,106 +110,9 @@ async function writeCsv(file: string, header: readonly string[], rows: string[][
   }
 }
 
-type UserField = (typeof CLOUD_CSV_COLUMNS)[number] | 'directoryRoles';
-type DomainField = (typeof DOMAIN_CSV_COLUMNS)[number];
-
-const spec = <F extends string>(field: F, aliases: string[], required: boolean): ColumnSpec<F> => ({
-  field,
-  label: field,
-  aliases,
-  required,
-  expected: 'a cloud export (idrecon export cloud) or a domains export (--domains-out)',
-});
-
-const USER_SPECS = [
-  spec<UserField>('id', ['id', 'ObjectId'], true),
-  spec<UserField>('userPrincipalName', ['userPrincipalName'], true),
-  spec<UserField>('displayName', ['displayName'], false),
-  spec<UserField>('onPremisesImmutableId', ['onPremisesImmutableId', 'ImmutableId'], false),
-  spec<UserField>('onPremisesSyncEnabled', ['onPremisesSyncEnabled', 'DirSyncEnabled'], false),
-  spec<UserField>('mail', ['mail'], false),
-  spec<UserField>('proxyAddresses', ['proxyAddresses'], false),
-  spec<UserField>('directoryRoles', ['directoryRoles'], false),
-  spec<UserField>('privilegedRole', ['privilegedRole'], false),
-  spec<UserField>('onPremisesObjectIdentifier', ['onPremisesObjectIdentifier'], false),
-  spec<UserField>('onPremisesProvisioningErrors', ['onPremisesProvisioningErrors'], false),
-];
-
-const DOMAIN_SPECS = [
-  spec<DomainField>('id', ['id', 'Name'], true),
-  spec<DomainField>('authenticationType', ['authenticationType'], true),
-  spec<DomainField>('isInitial', ['isInitial'], false),
-  spec<DomainField>('isVerified', ['isVerified'], false),
-];
-
-function parseBool(value: string, where: { file: string; line: number; column: string }, empty: boolean | null): boolean | null {
-  const v = value.toLowerCase();
-  if (v === '') return empty;
-  if (v === 'true' || v === 'false') return v === 'true';
-  throw new IdreconError('INPUT_VALUE', `expected True, False or empty, got '${value}'`, { ...where, value });
-}
-
-export async function loadUsers(file: string): Promise<CloudUser[]> {
-  const users: CloudUser[] = [];
-  for await (const { line, cell } of readTrimmedTable(file, USER_SPECS)) {
-    users.push({
-      id: cell('id'),
-      userPrincipalName: cell('userPrincipalName'),
-      displayName: cell('displayName'),
-      onPremisesImmutableId: cell('onPremisesImmutableId') || null,
-      onPremisesSyncEnabled: parseBool(cell('onPremisesSyncEnabled'), { file, line, column: 'onPremisesSyncEnabled' }, null),
-      mail: cell('mail') || null,
-      ...rolesOf(cell('directoryRoles')),
-      proxyAddresses: cell('proxyAddresses').split(';').map((a) => a.trim()).filter(Boolean),
-      privilegedRole: parseBool(cell('privilegedRole'), { file, line, column: 'privilegedRole' }, null),
-      onPremisesObjectIdentifier: cell('onPremisesObjectIdentifier') || null,
-      onPremisesProvisioningErrors: provisioningErrors(cell('onPremisesProvisioningErrors'), { file, line }),
-    });
-  }
-  return users;
-}
-
-function rolesOf(cell: string): { directoryRoles?: string[] } {
-  const roles = cell.split(';').map((r) => r.trim()).filter(Boolean);
-  return roles.length > 0 ? { directoryRoles: roles } : {};
-}
-
 /** Roles the user holds now: eligible ones (PIM, not activated) do not count. */
 export function activeRoles(user: CloudUser): string[] {
   return (user.directoryRoles ?? []).filter((r) => !/\(eligible\)$/i.test(r));
-}
-
-/** The JSON array Graph returns, as the cloud CSV keeps it. */
-function provisioningErrors(value: string, where: { file: string; line: number }): ProvisioningError[] {
-  if (value === '') return [];
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (Array.isArray(parsed)) return parsed as ProvisioningError[];
-  } catch {
-    // reported below
-  }
-  throw new IdreconError('INPUT_VALUE', `expected a JSON array as Graph returns onPremisesProvisioningErrors, got '${value}'`, {
-    ...where,
-    column: 'onPremisesProvisioningErrors',
-    value,
-  });
-}
-
-export async function loadDomains(file: string): Promise<Domain[]> {
-  const domains: Domain[] = [];
-  for await (const { line, cell } of readTrimmedTable(file, DOMAIN_SPECS)) {
-    const type = cell('authenticationType').toLowerCase();
-    if (type !== 'managed' && type !== 'federated') {
-      throw new IdreconError('INPUT_VALUE', `expected Managed or Federated, got '${cell('authenticationType')}'`, { file, line, column: 'authenticationType' });
-    }
-    domains.push({
-      id: cell('id'),
-      authenticationType: type === 'managed' ? 'Managed' : 'Federated',
-      isInitial: parseBool(cell('isInitial'), { file, line, column: 'isInitial' }, false) as boolean,
-      isVerified: parseBool(cell('isVerified'), { file, line, column: 'isVerified' }, true) as boolean,
-    });
-  }
-  return domains;
 }
 
 /**

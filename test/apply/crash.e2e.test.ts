@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { readResults } from '../../lib/apply/results';
 import { toImmutableId } from '../../lib/core/guid';
 import { mulberry32 } from '../../lib/core/prng';
-import { loadDomains, loadUsers } from '../../lib/tenant/state';
+import { readDomainList } from '../../lib/formats/domains';
+import { readCloudUsers } from '../../lib/formats/cloud-users';
 import { ROOT, cli, tempDir } from '../helpers';
 import { CLIENT_ID, SECRET, TENANT_ID, serve } from '../tenant/harness';
 import { approve } from './harness';
@@ -37,7 +38,7 @@ test('SIGKILL at random points, then --resume: exactly the uncrashed result', as
   const recon = await cli(['reconcile', '--onprem', join(dir, 'onprem.csv'), '--cloud', join(dir, 'cloud.csv'), '--out', dir, '--plan', '--domains', join(dir, 'domains.csv'), '--plan-id', 'CRASH']);
   expect(recon.code).toBe(0);
   const planFile = approve(join(dir, 'plan.csv'), () => true);
-  const tenant = await serve({ users: await loadUsers(join(dir, 'cloud.csv')), domains: await loadDomains(join(dir, 'domains.csv')) });
+  const tenant = await serve({ users: await readCloudUsers(join(dir, 'cloud.csv')), domains: await readDomainList(join(dir, 'domains.csv')) });
   const immutableWrites = new Map<string, number>();
   const update = tenant.state.update.bind(tenant.state);
   tenant.state.update = (user, change) => {

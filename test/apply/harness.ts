@@ -11,14 +11,15 @@ import { type ApplyOptions, type ApplySummary, applyPlan } from '../../lib/apply
 import { type ResultRow, readResults } from '../../lib/apply/results';
 import type { Clock } from '../../lib/graph/clock';
 import type { LocalTenant, TenantOptions } from '../../lib/tenant/server';
-import { type CloudUser, loadDomains, loadUsers } from '../../lib/tenant/state';
+import { readDomainList } from '../../lib/formats/domains';
+import { type CloudUser, readCloudUsers } from '../../lib/formats/cloud-users';
 import { ROOT, cli } from '../helpers';
 import { credentials, serve } from '../tenant/harness';
 
 export const FIXTURES = { onprem: join(ROOT, 'fixtures/onprem-users.csv'), cloud: join(ROOT, 'fixtures/cloud-users.csv'), domains: join(ROOT, 'fixtures/domains.csv') };
 
 export async function fixtureTenant(clock: Clock | undefined, options: Partial<TenantOptions> = {}): Promise<LocalTenant> {
-  return serve({ users: await loadUsers(FIXTURES.cloud), domains: await loadDomains(FIXTURES.domains), ...options }, clock);
+  return serve({ users: await readCloudUsers(FIXTURES.cloud), domains: await readDomainList(FIXTURES.domains), ...options }, clock);
 }
 
 /** reconcile --plan on the fixtures; returns the plan file. */

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { type ResultRow, readResults } from '../../lib/apply/results';
 import { readPlan } from '../../lib/plan/read';
-import { type CloudUser, loadDomains } from '../../lib/tenant/state';
+import { readDomainList } from '../../lib/formats/domains';
+import { type CloudUser } from '../../lib/formats/cloud-users';
 import { tempDir } from '../helpers';
 import { fastClock, serve } from '../tenant/harness';
 import { FIXTURES, applyTo, approve, fixturePlan, fixtureTenant, outcomes, writeRows } from './harness';
@@ -44,7 +45,7 @@ test(`lost answers over ${SEEDS} seeds: truthful rows, then --resume strands nob
     }
 
     // The network is back: the same tenant, served without faults.
-    const tenant = await serve({ users: flaky.state.users, domains: await loadDomains(FIXTURES.domains) }, clock);
+    const tenant = await serve({ users: flaky.state.users, domains: await readDomainList(FIXTURES.domains) }, clock);
     try {
       const resumed = await applyTo(tenant, clock, { planFile, resultsFile, resume: true, retry: { maxRetries: 0 } });
       expect(resumed.onStaging).toEqual([]);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { exportCloud } from '../../lib/graph/export';
 import type { LocalTenant } from '../../lib/tenant/server';
-import { CLOUD_CSV_COLUMNS, cloudUserFields } from '../../lib/tenant/state';
+import { CLOUD_CSV_COLUMNS, cloudUserFields } from '../../lib/formats/cloud-users';
 import { credentials, fastClock, readText, seededUsers, serve, tempDir } from '../tenant/harness';
 
 const USERS = seededUsers(20_000);

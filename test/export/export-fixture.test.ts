@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalTenant } from '../../lib/tenant/server';
-import { loadUsers } from '../../lib/tenant/state';
+import { readCloudUsers } from '../../lib/formats/cloud-users';
 import { CLIENT_ID, SECRET, TENANT_ID, makeCertificate, readText, serve, tempDir, written } from '../tenant/harness';
 import { runCli } from './run-cli';
 
@@ -10,7 +10,7 @@ const FIXTURE = join(__dirname, '../../fixtures/cloud-users.csv');
 describe('idrecon export cloud', () => {
   let tenant: LocalTenant;
   beforeAll(async () => {
-    tenant = await serve({ users: await loadUsers(FIXTURE) });
+    tenant = await serve({ users: await readCloudUsers(FIXTURE) });
   });
   afterAll(() => tenant.close());
 
@@ -36,7 +36,7 @@ describe('idrecon export cloud', () => {
   it('signs in with --certificate, without any secret in the environment', async () => {
     const dir = tempDir();
     const { pem, certificate } = makeCertificate(dir);
-    const certTenant = await serve({ users: await loadUsers(FIXTURE), app: { tenantId: TENANT_ID, clientId: CLIENT_ID, certificate } });
+    const certTenant = await serve({ users: await readCloudUsers(FIXTURE), app: { tenantId: TENANT_ID, clientId: CLIENT_ID, certificate } });
     try {
       const out = join(dir, 'cloud.csv');
       const args = ['export', 'cloud', '--out', out, '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--certificate', pem];

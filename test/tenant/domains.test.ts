@@ -1,11 +1,11 @@
-import { loadDomains } from '../../lib/tenant/state';
+import { readDomainList } from '../../lib/formats/domains';
 import type { LocalTenant } from '../../lib/tenant/server';
 import { client, csvFile, graphError, seededUsers, serve, tempDir } from './harness';
 
 describe('GET /domains', () => {
   let tenant: LocalTenant;
   beforeAll(async () => {
-    const domains = await loadDomains(
+    const domains = await readDomainList(
       csvFile(tempDir(), 'domains.csv', 'id,authenticationType,isInitial,isVerified', 'contoso.com,Federated,False,True', 'contoso.onmicrosoft.com,managed,TRUE,true'),
     );
     tenant = await serve({ users: seededUsers(2), domains });
@@ -31,7 +31,7 @@ describe('GET /domains', () => {
 describe('seed files the tenant cannot use', () => {
   it('names the file, line and column of a bad authenticationType', async () => {
     const file = csvFile(tempDir(), 'domains.csv', 'id,authenticationType', 'contoso.com,Managed', 'fabrikam.com,Cloud');
-    await expect(loadDomains(file)).rejects.toMatchObject({
+    await expect(readDomainList(file)).rejects.toMatchObject({
       code: 'INPUT_VALUE',
       message: "expected Managed or Federated, got 'Cloud'",
       context: { file, line: 3, column: 'authenticationType' },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LocalTenant } from '../../lib/tenant/server';
-import { loadUsers } from '../../lib/tenant/state';
+import { readCloudUsers } from '../../lib/formats/cloud-users';
 import { client, readText, serve, tempDir, usersFrom, written } from './harness';
 
 describe('dumping the tenant back to a cloud CSV', () => {
@@ -52,7 +52,7 @@ describe('saving into a folder that does not exist yet', () => {
         written('id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail,proxyAddresses,directoryRoles,privilegedRole,onPremisesObjectIdentifier,onPremisesProvisioningErrors', 'c1,jo@contoso.com,"=""=HYPERLINK(""""http://x"""")""","=""+9kaGpXmXFWlO8l/IOLgyw==""",,,,,,,'),
       );
       // Read back as a seed, the values are exactly what they were.
-      expect((await loadUsers(saved))[0]).toMatchObject({ displayName: '=HYPERLINK("http://x")', onPremisesImmutableId: '+9kaGpXmXFWlO8l/IOLgyw==' });
+      expect((await readCloudUsers(saved))[0]).toMatchObject({ displayName: '=HYPERLINK("http://x")', onPremisesImmutableId: '+9kaGpXmXFWlO8l/IOLgyw==' });
     } finally {
       await tenant.close();
     }

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LocalTenant, TenantOptions } from '../../lib/tenant/server';
-import type { CloudUser } from '../../lib/tenant/state';
+import type { CloudUser } from '../../lib/formats/cloud-users';
 import { CLIENT_ID, SECRET, TENANT_ID, serve } from './harness';
 import { type TestTls, makeTls } from './tls';
 

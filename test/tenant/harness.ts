@@ -15,7 +15,7 @@ import { createGraphClient } from '../../lib/graph/client';
 import type { Limit } from '../../lib/graph/limits';
 import type { RetryEvent, RetryPolicy } from '../../lib/graph/retry';
 import { type LocalTenant, type TenantOptions, startTenant } from '../../lib/tenant/server';
-import { type CloudUser, loadUsers } from '../../lib/tenant/state';
+import { type CloudUser, readCloudUsers } from '../../lib/formats/cloud-users';
 
 export const TENANT_ID = 'b9f3e1c2-5d4a-4e6f-8a7b-0c1d2e3f4a5b';
 export const CLIENT_ID = '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b0a';
@@ -54,7 +54,7 @@ export const written = (...lines: string[]): string => `\uFEFF${lines.join('\r\n
 
 export const readText = (file: string): string => readFileSync(file, 'utf8');
 
-export const usersFrom = async (dir: string, ...lines: string[]): Promise<CloudUser[]> => loadUsers(csvFile(dir, 'seed.csv', ...lines));
+export const usersFrom = async (dir: string, ...lines: string[]): Promise<CloudUser[]> => readCloudUsers(csvFile(dir, 'seed.csv', ...lines));
 
 export async function serve(options: Partial<TenantOptions> & { users: CloudUser[] }, clock?: Clock): Promise<LocalTenant> {
   return startTenant({ app: { tenantId: TENANT_ID, clientId: CLIENT_ID, secret: SECRET }, now: clock?.now, ...options });

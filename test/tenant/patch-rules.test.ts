@@ -1,4 +1,4 @@
-import { loadDomains } from '../../lib/tenant/state';
+import { readDomainList } from '../../lib/formats/domains';
 import type { LocalTenant } from '../../lib/tenant/server';
 import { client, csvFile, graphError, serve, tempDir, usersFrom } from './harness';
 
@@ -16,7 +16,7 @@ describe('PATCH /users/{id} follows Graph rules', () => {
       'a0000000-0000-4000-8000-000000000003,sam@contoso.com,"Scott, Sam",AVbeuYzHPFWU1InXHzDR5A==,True,',
       'a0000000-0000-4000-8000-000000000004,fay@fabrikam.com,"Fox, Fay",,,',
     );
-    const domains = await loadDomains(
+    const domains = await readDomainList(
       csvFile(
         dir,
         'domains.csv',

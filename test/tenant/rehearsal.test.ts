@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalTenant } from '../../lib/tenant/server';
-import { loadUsers } from '../../lib/tenant/state';
+import { readCloudUsers } from '../../lib/formats/cloud-users';
 import { runCli } from '../export/run-cli';
 import { client, serve, tempDir } from './harness';
 
@@ -12,7 +12,7 @@ describe('a rehearsal, start to finish', () => {
   afterEach(() => tenant.close());
 
   it('seeds the tenant from the fixture export, changes it, and the dump reconciles again', async () => {
-    tenant = await serve({ users: await loadUsers(join(ROOT, 'fixtures/cloud-users.csv')) });
+    tenant = await serve({ users: await readCloudUsers(join(ROOT, 'fixtures/cloud-users.csv')) });
     const graph = await client(tenant);
     // carol.clark has no ImmutableID in the fixture: give her the one her objectGUID 5b55c726-... derives.
     await graph.api('/users/carol.clark@contoso.com').patch({ onPremisesImmutableId: 'JsdVWzXHKFyXgOBuTtCPew==' });

@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import type { LocalTenant, TenantOptions } from '../../../lib/tenant/server';
-import type { CloudUser } from '../../../lib/tenant/state';
+import type { CloudUser } from '../../../lib/formats/cloud-users';
 import { CLIENT_ID, SECRET, TENANT_ID, serve } from '../harness';
 
 export interface Answer {

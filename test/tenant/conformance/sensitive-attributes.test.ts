@@ -6,7 +6,7 @@
  * https://learn.microsoft.com/graph/api/user-update
  */
 import { csvFile, tempDir } from '../harness';
-import { loadUsers } from '../../../lib/tenant/state';
+import { readCloudUsers } from '../../../lib/formats/cloud-users';
 import { type Http, error, http } from './http';
 import { USERS, uid } from './users';
 
@@ -41,7 +41,7 @@ describe('sensitive attributes of administrators', () => {
       `${uid(8)},ga@contoso.com,GA,,,,Global Administrator;User Administrator (eligible)`,
       `${uid(9)},pim@contoso.com,PIM,,,,User Administrator (eligible)`,
     );
-    const t = await http(await loadUsers(seed));
+    const t = await http(await readCloudUsers(seed));
     try {
       expect(error(await t.patch(`/v1.0/users/${uid(8)}`, { onPremisesImmutableId: 'Z2E=' }))).toEqual(DENIED);
       expect((await t.patch(`/v1.0/users/${uid(9)}`, { onPremisesImmutableId: 'cGlt' })).status).toBe(204);

@@ -1,4 +1,4 @@
-import type { CloudUser } from '../../../lib/tenant/state';
+import type { CloudUser } from '../../../lib/formats/cloud-users';
 
 const user = (i: number, fields: Partial<CloudUser>): CloudUser => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
