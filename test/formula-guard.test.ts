@@ -5,12 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { ResultsLog, emptyResult, readResults } from '../lib/apply/results';
+import { ResultsLog, emptyResult, readResults } from '../lib/formats/results';
 import { ByteCsvWriter, CsvWriter } from '../lib/io/csv-writer';
 import { readTable } from '../lib/io/table';
-import { PlanWriter } from '../lib/plan/write';
+import { PlanWriter } from '../lib/formats/plan';
 import { readReconciliation } from '../lib/formats/reconciliation';
-import { readPlan } from '../lib/plan/read';
+import { readPlan } from '../lib/formats/plan';
 import { cli, tempDir } from './helpers';
 
 const CELLS: [string, string][] = [

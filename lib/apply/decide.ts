@@ -3,7 +3,7 @@
  * was approved for the state it describes; if the tenant moved on, nothing is written.
  */
 import { sameUpn } from '../core/upn';
-import type { PlanRow } from '../plan/read';
+import type { PlanRow } from '../formats/plan';
 import type { LiveUser } from './users';
 
 export type Decision =

@@ -15,10 +15,10 @@ import { createGraphClient } from '../graph/client';
 import type { Limit } from '../graph/limits';
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy } from '../graph/retry';
 import { prepareOutputFile } from '../io/output';
-import { type Plan, type PlanRow, planHash, readPlan } from '../plan/read';
+import { type Plan, type PlanRow, planHash, readPlan } from '../formats/plan';
 import { type Decision, decide, targetOf } from './decide';
 import { Journal, type JournalContents, journalPathFor, readJournal } from './journal';
-import { ResultsLog, type ResultRow, type ResultStatus, emptyResult, readResults } from './results';
+import { ResultsLog, type ResultRow, type ResultStatus, emptyResult, readResults } from '../formats/results';
 import { type Feedback, moveBackOnly, rowSteps } from './steps';
 import { BATCH_SIZE, type LiveUser, type Outcome, patchUser, readUsers } from './users';
 

@@ -9,7 +9,7 @@
  * answer: nothing was written by that request.
  */
 import { sameUpn } from '../core/upn';
-import type { ResultStatus } from './results';
+import type { ResultStatus } from '../formats/results';
 import type { LiveUser, Outcome } from './users';
 
 /** What a row needs from the plan. */

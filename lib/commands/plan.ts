@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IdreconError } from '../errors';
 import type { Command, CommandIo } from '../options';
 import { ENCODINGS, type Encoding } from '../io/csv-reader';
-import { type PlanRow, countPlan, readPlan } from '../plan/read';
+import { type PlanRow, countPlan, readPlan } from '../formats/plan';
 import { PLAN_OPTIONS, PlanArgs, planSummary, writePlan } from '../plan/write';
 
 const USAGE = `Turns a reconciliation into a remediation plan for a change board to approve in a spreadsheet,

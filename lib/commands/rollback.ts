@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { readResults } from '../apply/results';
+import { readResults } from '../formats/results';
 import { IdreconError } from '../errors';
 import type { Command } from '../options';
-import { PlanWriter, newPlanId } from '../plan/write';
+import { newPlanId } from '../plan/write';
+import { PlanWriter } from '../formats/plan';
 
 const USAGE = `Writes a plan that undoes an applied one: for every row that was applied, put back the
 ImmutableID the user had before. It is a plan like any other: it must be approved and verified,

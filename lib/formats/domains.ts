@@ -58,3 +58,25 @@ export async function readDomainList(file: string): Promise<Domain[]> {
   }
   return domains;
 }
+
+/** What plan and reconcile need of the domains: which are federated, which is initial. */
+export interface Domains {
+  federated: Set<string>;
+  initial: string | undefined;
+}
+
+const PLAN_DOMAIN_COLUMNS: ColumnSpec<'id' | 'authenticationType' | 'isInitial'>[] = [
+  { field: 'id', label: 'domain name', aliases: ['id', 'Name', 'DomainName'], required: true, expected: 'a domains export (idrecon export cloud --domains-out)' },
+  { field: 'authenticationType', label: 'authenticationType', aliases: ['authenticationType', 'Authentication'], required: true, expected: 'a domains export (idrecon export cloud --domains-out)' },
+  { field: 'isInitial', label: 'isInitial', aliases: ['isInitial'], required: true, expected: 'a domains export (idrecon export cloud --domains-out)' },
+];
+
+export async function readDomains(file: string): Promise<Domains> {
+  const domains: Domains = { federated: new Set(), initial: undefined };
+  for await (const { cell } of readTrimmedTable(file, PLAN_DOMAIN_COLUMNS)) {
+    const name = cell('id').toLowerCase();
+    if (cell('authenticationType').toLowerCase() === 'federated') domains.federated.add(name);
+    if (cell('isInitial').toLowerCase() === 'true') domains.initial = name;
+  }
+  return domains;
+}

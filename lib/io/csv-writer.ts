@@ -127,6 +127,17 @@ export class AtomicFile {
 }
 
 /**
+ * The quoting rule of every CSV file idrecon writes: a field is quoted when it holds a comma, a
+ * double quote, CR or LF (ByteCsvWriter below applies the same rule to bytes; test/csv-writers.test.ts
+ * holds both to it). Rows end in CRLF. Cells come already guarded (lib/core/cell-guard.ts).
+ */
+export function csvRecords(rows: readonly (readonly (string | number)[])[]): string {
+  // csv-stringify quotes only the record delimiter (CRLF) by default: a lone LF or CR in a value
+  // would otherwise split the row for any reader.
+  return stringify(rows as (string | number)[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+}
+
+/**
  * Rows are formatted by csv-stringify in batches: one write per batch, not per row. Every text
  * cell goes through the formula guard (lib/core/cell-guard.ts); numbers are written as numbers.
  * `keepText`: also keep text a spreadsheet would read as a number or date (the plan).
@@ -149,9 +160,7 @@ export class CsvWriter extends AtomicFile {
   }
 
   private async flush(): Promise<void> {
-    // csv-stringify quotes only the record delimiter (CRLF) by default: a lone LF or CR in a value
-    // would otherwise split the row for any reader.
-    const text = stringify(this.rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+    const text = csvRecords(this.rows);
     this.rows = [];
     await this.write(this.started ? text : `\ufeff${text}`);
     this.started = true;

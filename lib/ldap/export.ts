@@ -6,7 +6,8 @@
  * search cannot be resumed on a new connection), a bounded number of times.
  */
 import type { Client, Entry } from 'ldapts';
-import { BINARY_ATTRIBUTES, type AttributeValue, type DirectoryEntry, type EntryCounts, ONPREM_CSV_COLUMNS, ONPREM_LDAP_ATTRIBUTES, countRow, noCounts, onpremRow } from '../core/directory-entry';
+import { type AttributeValue, type DirectoryEntry } from '../core/directory-entry';
+import { BINARY_ATTRIBUTES, type EntryCounts, ONPREM_CSV_COLUMNS, ONPREM_LDAP_ATTRIBUTES, countRow, noCounts, onpremRow } from '../formats/onprem-users';
 import { IdreconError } from '../errors';
 import type { Clock } from '../graph/clock';
 import { CsvWriter } from '../io/csv-writer';

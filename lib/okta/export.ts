@@ -11,7 +11,7 @@ import { CsvWriter } from '../io/csv-writer';
 import type { Clock } from '../graph/clock';
 import { type OktaCredentials, oktaTokens } from './auth';
 import { OktaClient, type OktaEvent, type OktaRetryPolicy, DEFAULT_OKTA_RETRY, type RequestKind } from './client';
-import { OKTA_CSV_COLUMNS, type OktaCsvColumn, SEVERAL_AD_INSTANCES } from './columns';
+import { OKTA_CSV_COLUMNS, type OktaCsvColumn, SEVERAL_AD_INSTANCES } from '../formats/okta-users';
 
 export interface OktaExportOptions {
   /** https://contoso.okta.com (or the local org's URL). */

@@ -4,20 +4,9 @@
  */
 import type { StatusKey } from '../core/statuses';
 import { foldUpn } from '../core/upn';
+import type { OktaAppUser } from '../formats/okta-users';
 import type { ReconciliationRow } from '../formats/reconciliation';
-import { rowHash } from './hash';
-
-export type Action = 'set-immutable-id' | 'clear-immutable-id' | 'review';
-
-/** A user of Okta's Office 365 app(s), from the Okta export. */
-export interface OktaAppUser {
-  /** The Okta user id (00u...), when the file has it. */
-  userId: string;
-  /** The distinct non-empty profile.immutableId values Okta pushes for the user (one per app instance at most). */
-  immutableIds: string[];
-  /** Whether the file has a profile.immutableId column at all. */
-  knowsImmutableId: boolean;
-}
+import { type Action, type Proposal } from '../formats/plan';
 
 export interface PlanContext {
   federatedDomains: ReadonlySet<string>;
@@ -25,67 +14,6 @@ export interface PlanContext {
   clearInsteadOfSet: boolean;
   /** Okta app users by folded user name (lib/core/upn.ts), when an Okta export was given. */
   okta: ReadonlyMap<string, OktaAppUser> | undefined;
-}
-
-/** A plan row before it is numbered and hashed. */
-export interface Proposal {
-  upn: string;
-  currentUpn: string;
-  cloudObjectId: string;
-  status: string;
-  reason: string;
-  action: Action;
-  currentImmutableId: string;
-  targetImmutableId: string;
-  upnFlip: '' | 'yes' | 'no';
-  stagingUpn: string;
-  why: string;
-}
-
-export const PLAN_COLUMNS = [
-  'plan_id',
-  'row',
-  'upn',
-  'current_upn',
-  'cloud_object_id',
-  'status',
-  'reason',
-  'action',
-  'current_immutable_id',
-  'target_immutable_id',
-  'upn_flip',
-  'staging_upn',
-  'why',
-  'approve',
-  'row_hash',
-] as const;
-
-export type PlanColumn = (typeof PLAN_COLUMNS)[number];
-
-/** The fields row_hash covers: all but `why` (wording may be improved) and `approve`. */
-export function hashedFields(planId: string, row: number, p: Omit<Proposal, 'why'>): string[] {
-  return [planId, String(row), p.upn, p.currentUpn, p.cloudObjectId, p.status, p.reason, p.action, p.currentImmutableId, p.targetImmutableId, p.upnFlip, p.stagingUpn];
-}
-
-export function planRowFields(planId: string, row: number, p: Proposal): Record<PlanColumn, string> {
-  const hashed = hashedFields(planId, row, p);
-  return {
-    plan_id: planId,
-    row: String(row),
-    upn: p.upn,
-    current_upn: p.currentUpn,
-    cloud_object_id: p.cloudObjectId,
-    status: p.status,
-    reason: p.reason,
-    action: p.action,
-    current_immutable_id: p.currentImmutableId,
-    target_immutable_id: p.targetImmutableId,
-    upn_flip: p.upnFlip,
-    staging_upn: p.stagingUpn,
-    why: p.why,
-    approve: '',
-    row_hash: rowHash(planId, hashed.slice(1)),
-  };
 }
 
 /** Keyed by the typed status and reason (lib/core/statuses.ts): a renamed reason fails the build. */

@@ -6,11 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { Options } from 'yargs';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
-import { CsvWriter } from '../io/csv-writer';
 import { checkAgainstManifest } from '../io/output-set';
 import { readReconciliation } from '../formats/reconciliation';
-import { type Domains, readDomains, readOktaAppUsers } from './inputs';
-import { type Action, PLAN_COLUMNS, type PlanContext, type Proposal, planRowFields, propose } from './rows';
+import { readOktaAppUsers } from '../formats/okta-users';
+import { type Domains, readDomains } from '../formats/domains';
+import { type PlanContext, propose } from './rows';
+import { type Action, PlanWriter } from '../formats/plan';
 
 export const PLAN_OPTIONS: Record<string, Options> = {
   domains: { type: 'string', describe: 'domains export (idrecon export cloud --domains-out): which are federated, which is initial' },
@@ -57,29 +58,6 @@ export interface PlanResult {
   rows: number;
   actions: Record<Action, number>;
   upnFlips: number;
-}
-
-/** A plan file being written: rows are numbered in order, hashed and protected for spreadsheets. */
-export class PlanWriter {
-  readonly file: CsvWriter;
-  private rows = 0;
-
-  constructor(out: string, readonly planId: string) {
-    this.file = new CsvWriter(out, PLAN_COLUMNS, { keepText: true });
-  }
-
-  async add(p: Proposal): Promise<void> {
-    const fields = planRowFields(this.planId, ++this.rows, p);
-    await this.file.row(PLAN_COLUMNS.map((c) => (c === 'row' ? Number(fields[c]) : fields[c])));
-  }
-
-  commit(): Promise<void> {
-    return this.file.commit();
-  }
-
-  abort(): Promise<void> {
-    return this.file.abort();
-  }
 }
 
 /** Writes the plan for a published reconciliation ('idrecon plan'), after checking it against its manifest. */

@@ -10,7 +10,7 @@ import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../cor
 import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
-import { ONPREM_CSV_COLUMNS, onpremRow } from '../core/directory-entry';
+import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
 import { isLdifFile, scanLdif } from '../io/ldif';
 
 export type OnpremField = 'upn' | 'objectGuid' | 'consistencyGuid' | 'mail' | 'proxyAddresses' | 'critical';

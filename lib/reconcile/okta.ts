@@ -13,7 +13,7 @@ import type { ByteCsvWriter } from '../io/csv-writer';
 import { IdreconError } from '../errors';
 import { type ColumnIndexes, resolveColumns } from '../io/columns';
 import { scanCsv } from '../io/csv-reader';
-import { OKTA_INPUT_COLUMNS, type OktaInputField } from '../okta/columns';
+import { OKTA_INPUT_COLUMNS, type OktaInputField } from '../formats/okta-users';
 
 
 export const OKTA_CHECKS = ['agrees', 'differs', 'not-assigned'] as const;

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readResults } from '../../lib/apply/results';
+import { readResults } from '../../lib/formats/results';
 import { toImmutableId } from '../../lib/core/guid';
 import { mulberry32 } from '../../lib/core/prng';
 import { readDomainList } from '../../lib/formats/domains';

@@ -1,7 +1,7 @@
 /** What apply does without --execute, and with rows it must not write. */
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readResults } from '../../lib/apply/results';
+import { readResults } from '../../lib/formats/results';
 import { tempDir } from '../helpers';
 import { fastClock } from '../tenant/harness';
 import { applyTo, approve, fixturePlan, fixtureTenant, outcomes, userByUpn } from './harness';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../lib/apply/journal';
-import { readResults } from '../../lib/apply/results';
+import { readResults } from '../../lib/formats/results';
 import type { LocalTenant } from '../../lib/tenant/server';
 import { tempDir } from '../helpers';
 import { fastClock } from '../tenant/harness';

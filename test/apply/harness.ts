@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { type ApplyOptions, type ApplySummary, applyPlan } from '../../lib/apply/run';
-import { type ResultRow, readResults } from '../../lib/apply/results';
+import { type ResultRow, readResults } from '../../lib/formats/results';
 import type { Clock } from '../../lib/graph/clock';
 import type { LocalTenant, TenantOptions } from '../../lib/tenant/server';
 import { readDomainList } from '../../lib/formats/domains';

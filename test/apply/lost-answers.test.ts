@@ -4,8 +4,8 @@
  * one --resume leaves no user on a staging UPN and every approved row applied.
  */
 import { join } from 'node:path';
-import { type ResultRow, readResults } from '../../lib/apply/results';
-import { readPlan } from '../../lib/plan/read';
+import { type ResultRow, readResults } from '../../lib/formats/results';
+import { readPlan } from '../../lib/formats/plan';
 import { readDomainList } from '../../lib/formats/domains';
 import { type CloudUser } from '../../lib/formats/cloud-users';
 import { tempDir } from '../helpers';

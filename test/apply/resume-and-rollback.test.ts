@@ -1,7 +1,7 @@
 /** Stopping part-way and resuming, and undoing a run with a rollback plan. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readResults } from '../../lib/apply/results';
+import { readResults } from '../../lib/formats/results';
 import { cli, project, tempDir } from '../helpers';
 import { fastClock } from '../tenant/harness';
 import { applyTo, approve, fixturePlan, fixtureTenant, outcomes, writeRows } from './harness';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPlan } from '../../lib/plan/read';
+import { readPlan } from '../../lib/formats/plan';
 import { ROOT, cli, tempDir } from '../helpers';
 
 jest.setTimeout(120_000);

@@ -1,8 +1,11 @@
 /**
- * The Okta CSV that `export okta` writes and `plan --okta` and `reconcile --okta` read: one row
+ * The Okta users file that `export okta` writes and `plan --okta` and `reconcile --okta` read: one row
  * per user of each Office 365 app instance. docs/export.md#okta explains every column.
  */
+import { foldUpn } from '../core/upn';
 import type { ColumnSpec } from '../io/columns';
+import { readTrimmedTable } from '../io/table';
+
 export const OKTA_CSV_COLUMNS = [
   /** The Okta user id (00u...): the `id` of GET /api/v1/apps/{appId}/users. */
   'okta_user_id',
@@ -45,3 +48,25 @@ export const OKTA_INPUT_COLUMNS: ColumnSpec<OktaInputField>[] = [
   { field: 'userName', label: 'user name', aliases: ['user_name', 'userName', 'credentials.userName', 'login'], required: true, expected: OKTA_EXPECTED },
   { field: 'immutableId', label: 'profile.immutableId', aliases: ['immutable_id', 'profile.immutableId', 'immutableId'], required: false, expected: OKTA_EXPECTED },
 ];
+
+/** A user of Okta's Office 365 app(s), from the Okta export. */
+export interface OktaAppUser {
+  /** The Okta user id (00u...), when the file has it. */
+  userId: string;
+  /** The distinct non-empty profile.immutableId values Okta pushes for the user (one per app instance at most). */
+  immutableIds: string[];
+  /** Whether the file has a profile.immutableId column at all. */
+  knowsImmutableId: boolean;
+}
+
+/** Okta app users by user name (the UPN Okta provisions), folded as UPNs are compared, one entry for all the app instances they are in. */
+export async function readOktaAppUsers(file: string): Promise<Map<string, OktaAppUser>> {
+  const users = new Map<string, OktaAppUser>();
+  for await (const { cell, columns } of readTrimmedTable(file, OKTA_INPUT_COLUMNS)) {
+    const key = foldUpn(cell('userName'));
+    const user = users.get(key) ?? users.set(key, { userId: cell('userId'), immutableIds: [], knowsImmutableId: columns.immutableId !== undefined }).get(key)!;
+    const pushed = cell('immutableId');
+    if (pushed && !user.immutableIds.includes(pushed)) user.immutableIds.push(pushed);
+  }
+  return users;
+}

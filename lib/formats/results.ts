@@ -4,9 +4,9 @@
  * are protected like the plan's, so the file opens in Excel as evidence without mangling values.
  */
 import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
 import { guardText } from '../core/cell-guard';
 import { IdreconError } from '../errors';
+import { csvRecords } from '../io/csv-writer';
 import { causeOf } from '../io/output';
 import { readTable } from '../io/table';
 import { VERSION } from '../version';
@@ -64,12 +64,12 @@ export class ResultsLog {
     } catch (err) {
       throw new IdreconError('OUTPUT_WRITE', `cannot write the results (${causeOf(err)}); close the file or choose another --results`, { file: path });
     }
-    if (fresh) writeSync(this.fd, `\ufeff${stringify([RESULT_COLUMNS as unknown as string[]], { record_delimiter: 'windows' })}`);
+    if (fresh) writeSync(this.fd, `\ufeff${csvRecords([RESULT_COLUMNS])}`);
   }
 
   write(r: ResultRow): void {
     const cells = RESULT_COLUMNS.map((c) => (c === 'row' || c === 'attempts' || c === 'http_status' ? r[c] : guardText(r[c])));
-    writeSync(this.fd, stringify([cells], { record_delimiter: 'windows', quoted_match: /[\r\n]/ }));
+    writeSync(this.fd, csvRecords([cells]));
   }
 
   close(): void {

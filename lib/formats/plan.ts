@@ -1,4 +1,8 @@
 /**
+ * plan.csv: the proposed changes a change board approves in a spreadsheet. Declared here once:
+ * its columns, the row hash, the writer (cells a spreadsheet would turn into formulas, numbers or
+ * dates kept as text) and the reader. docs/plan.md.
+ *
  * Reads a plan back, from idrecon or from a spreadsheet that opened and saved it (another
  * delimiter or encoding, columns moved or added, empty rows, cells turned back from ="...": lib/io/table.ts undoes the guard),
  * and judges every row: approved or not, intact or edited, or malformed (with the reason).
@@ -7,8 +11,102 @@ import { createHash } from 'node:crypto';
 import type { Encoding } from '../io/csv-reader';
 import { unguardCell } from '../core/cell-guard';
 import { readTable } from '../io/table';
-import { rowHash } from './hash';
-import { type Action, PLAN_COLUMNS, type PlanColumn, type Proposal, hashedFields } from './rows';
+import { CsvWriter } from '../io/csv-writer';
+
+export type Action = 'set-immutable-id' | 'clear-immutable-id' | 'review';
+
+/** A plan row before it is numbered and hashed. */
+export interface Proposal {
+  upn: string;
+  currentUpn: string;
+  cloudObjectId: string;
+  status: string;
+  reason: string;
+  action: Action;
+  currentImmutableId: string;
+  targetImmutableId: string;
+  upnFlip: '' | 'yes' | 'no';
+  stagingUpn: string;
+  why: string;
+}
+
+export const PLAN_COLUMNS = [
+  'plan_id',
+  'row',
+  'upn',
+  'current_upn',
+  'cloud_object_id',
+  'status',
+  'reason',
+  'action',
+  'current_immutable_id',
+  'target_immutable_id',
+  'upn_flip',
+  'staging_upn',
+  'why',
+  'approve',
+  'row_hash',
+] as const;
+
+export type PlanColumn = (typeof PLAN_COLUMNS)[number];
+
+/** The fields row_hash covers: all but `why` (wording may be improved) and `approve`. */
+export function hashedFields(planId: string, row: number, p: Omit<Proposal, 'why'>): string[] {
+  return [planId, String(row), p.upn, p.currentUpn, p.cloudObjectId, p.status, p.reason, p.action, p.currentImmutableId, p.targetImmutableId, p.upnFlip, p.stagingUpn];
+}
+
+export function planRowFields(planId: string, row: number, p: Proposal): Record<PlanColumn, string> {
+  const hashed = hashedFields(planId, row, p);
+  return {
+    plan_id: planId,
+    row: String(row),
+    upn: p.upn,
+    current_upn: p.currentUpn,
+    cloud_object_id: p.cloudObjectId,
+    status: p.status,
+    reason: p.reason,
+    action: p.action,
+    current_immutable_id: p.currentImmutableId,
+    target_immutable_id: p.targetImmutableId,
+    upn_flip: p.upnFlip,
+    staging_upn: p.stagingUpn,
+    why: p.why,
+    approve: '',
+    row_hash: rowHash(planId, hashed.slice(1)),
+  };
+}
+
+/**
+ * A checksum over the plan id and a row's fields, to catch a cell edited by hand or by a
+ * spreadsheet. It detects edits; it is not a signature (anyone with idrecon can recompute it).
+ * The `h` prefix keeps spreadsheets from reading the hex digits as a number.
+ */
+export function rowHash(planId: string, fields: readonly string[]): string {
+  return `h${createHash('sha256').update(JSON.stringify([planId, ...fields])).digest('hex').slice(0, 20)}`;
+}
+
+/** A plan file being written: rows are numbered in order, hashed and protected for spreadsheets. */
+export class PlanWriter {
+  readonly file: CsvWriter;
+  private rows = 0;
+
+  constructor(out: string, readonly planId: string) {
+    this.file = new CsvWriter(out, PLAN_COLUMNS, { keepText: true });
+  }
+
+  async add(p: Proposal): Promise<void> {
+    const fields = planRowFields(this.planId, ++this.rows, p);
+    await this.file.row(PLAN_COLUMNS.map((c) => (c === 'row' ? Number(fields[c]) : fields[c])));
+  }
+
+  commit(): Promise<void> {
+    return this.file.commit();
+  }
+
+  abort(): Promise<void> {
+    return this.file.abort();
+  }
+}
 
 const APPROVED = new Set(['yes', 'y', 'true', '1', 'x', 'approved']);
 const ACTIONS: readonly Action[] = ['set-immutable-id', 'clear-immutable-id', 'review'];
