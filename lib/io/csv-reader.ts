@@ -14,10 +14,10 @@ import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { type FileHandle, open } from 'node:fs/promises';
 import { IdreconError } from '../errors';
+import type { Encoding } from './encoding';
 import { looksLikeLdif } from './ldif';
 
-export const ENCODINGS = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
-export type Encoding = (typeof ENCODINGS)[number];
+export { ENCODINGS, type Encoding } from './encoding';
 export type Delimiter = 'auto' | ',' | ';' | '\t';
 
 export interface CsvReadOptions {

@@ -13,7 +13,7 @@ import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import type { AttributeValue, DirectoryEntry } from '../core/directory-entry';
 import { IdreconError } from '../errors';
-import type { Encoding } from './csv-reader';
+import type { Encoding } from './encoding';
 
 const SAMPLE_BYTES = 64 * 1024;
 const CHUNK = 1 << 20;
