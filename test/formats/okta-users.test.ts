@@ -1,0 +1,22 @@
+/** The Okta users file reads back to the app users plan checks, one entry per user name. */
+import { join } from 'node:path';
+import { OKTA_CSV_COLUMNS, type OktaCsvColumn, readOktaAppUsers } from '../../lib/formats/okta-users';
+import { CsvWriter } from '../../lib/io/csv-writer';
+import { tempDir } from '../helpers';
+
+const row = (cells: Partial<Record<OktaCsvColumn, string>>) => OKTA_CSV_COLUMNS.map((c) => cells[c] ?? '');
+
+test('Okta app users round-trip through the file', async () => {
+  const file = join(tempDir(), 'okta.csv');
+  const out = new CsvWriter(file, OKTA_CSV_COLUMNS);
+  await out.row(row({ okta_user_id: '00u1', user_name: 'Judy.Jones@contoso.com', immutable_id: '+9kaGpXmXFWlO8l/IOLgyw==', app_id: '0oa1' }));
+  await out.row(row({ okta_user_id: '00u1', user_name: 'judy.jones@contoso.com', immutable_id: 'other,value', app_id: '0oa2' }));
+  await out.row(row({ okta_user_id: '00u2', user_name: 'bob@contoso.com', app_id: '0oa1' }));
+  await out.commit();
+  expect(await readOktaAppUsers(file)).toEqual(
+    new Map([
+      ['judy.jones@contoso.com', { userId: '00u1', immutableIds: ['+9kaGpXmXFWlO8l/IOLgyw==', 'other,value'], knowsImmutableId: true }],
+      ['bob@contoso.com', { userId: '00u2', immutableIds: [], knowsImmutableId: true }],
+    ]),
+  );
+});
