@@ -18,9 +18,9 @@ import { prepareOutputFile } from '../io/output';
 import { type Plan, type PlanRow, planHash, readPlan } from '../formats/plan';
 import { type Decision, decide, targetOf } from './decide';
 import { Journal, type JournalContents, journalPathFor, readJournal } from './journal';
-import { ResultsLog, type ResultRow, type ResultStatus, emptyResult, readResults } from '../formats/results';
+import { RESULT_STATUSES, ResultsLog, type ResultRow, type ResultStatus, emptyResult, readResults } from '../formats/results';
 import { type Feedback, moveBackOnly, rowSteps } from './steps';
-import { BATCH_SIZE, type LiveUser, type Outcome, patchUser, readUsers } from './users';
+import { BATCH_SIZE, type LiveUser, type GraphAnswer, patchUser, readUsers } from './users';
 
 export interface ApplyOptions {
   planFile: string;
@@ -38,12 +38,12 @@ export interface ApplyOptions {
   clock: Clock;
   /** Polled before each row starts: true after Ctrl-C. */
   stopRequested: () => boolean;
-  onProgress?: (p: Progress) => void;
+  onProgress?: (p: ApplyProgress) => void;
   /** Each retry of a Graph request (throttling, 503, 504, dropped connection), as it happens. */
   onRetry?: (e: RetryEvent) => void;
 }
 
-export interface Progress {
+export interface ApplyProgress {
   done: number;
   total: number;
   throttledMs: number;
@@ -63,18 +63,6 @@ export interface ApplySummary {
   /** UPNs of users left (or perhaps left) on their staging UPN: apply --execute --resume repairs them. */
   onStaging: string[];
 }
-
-const STATUSES: readonly ResultStatus[] = [
-  'applied',
-  'dry-run',
-  'already-done',
-  'skipped-unapproved',
-  'skipped-edited',
-  'skipped-review',
-  'skipped-drift',
-  'rolled-back',
-  'failed',
-];
 
 function skipOf(row: PlanRow): { status: ResultStatus; message: string } | undefined {
   if (row.state !== 'intact') return { status: 'skipped-edited', message: row.problem };
@@ -162,7 +150,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
 
   const summary: ApplySummary = {
     planId: plan.planId,
-    counts: Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>,
+    counts: Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>,
     badApprovals: open.filter((r) => (r.approved && r.state === 'edited') || r.state === 'malformed').length,
     notStarted: 0,
     writes: 0,
@@ -170,7 +158,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
     approved: plan.rows.filter((r) => !skipOf(r)).length,
     onStaging: [],
   };
-  const progress: Progress = { done: 0, total: open.length, throttledMs: 0 };
+  const progress: ApplyProgress = { done: 0, total: open.length, throttledMs: 0 };
   const retries = new Map<string, number>();
   const onRetry = (e: RetryEvent) => {
     const path = new URL(e.url).pathname;
@@ -210,7 +198,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
       const policy = { ...DEFAULT_RETRY, ...o.retry };
       const limit = pLimit(o.concurrency);
 
-      const patch = async (r: ResultRow, body: Record<string, string | null>): Promise<Outcome> => {
+      const patch = async (r: ResultRow, body: Record<string, string | null>): Promise<GraphAnswer> => {
         const path = `/v1.0/users/${encodeURIComponent(r.cloud_object_id)}`;
         const before = retries.get(path) ?? 0;
         const outcome = await patchUser(client, r.cloud_object_id, body);
@@ -228,7 +216,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
         }
       };
       /** The request that decided the row: the last write when it worked, the refused one when not. */
-      const decidedBy = (r: ResultRow, o2: Outcome) => {
+      const decidedBy = (r: ResultRow, o2: GraphAnswer) => {
         r.http_status = String(o2.status);
         r.request_id = o2.requestId;
         r.graph_error_code = o2.code;

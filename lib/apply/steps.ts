@@ -10,7 +10,7 @@
  */
 import { sameUpn } from '../core/upn';
 import type { ResultStatus } from '../formats/results';
-import type { LiveUser, Outcome } from './users';
+import type { LiveUser, GraphAnswer } from './users';
 
 /** What a row needs from the plan. */
 export interface RowPlan {
@@ -30,7 +30,7 @@ export type Command =
   | { do: 'journal-staged' }
   | { do: 'read'; after: StepName };
 
-export type Feedback = { patched: Outcome } | { read: LiveUser | undefined } | undefined;
+export type Feedback = { patched: GraphAnswer } | { read: LiveUser | undefined } | undefined;
 
 /** Where the row ends: its status, message, and what the tenant holds (or '?' when unknown). */
 export interface Final {
@@ -39,13 +39,13 @@ export interface Final {
   /** The UPN and ImmutableID the user has now; unknown when a lost answer could not be read back. */
   after: { upn: string; immutableId: string } | 'unknown';
   /** The request that decided the row, for the results row. */
-  decidedBy?: Outcome;
+  decidedBy?: GraphAnswer;
   /** The user is (or may be) left on its staging UPN. */
   onStaging: boolean;
 }
 
 /** A refusal is an answer; no answer, or a gateway or server error after every retry, is not. */
-export function answerLost(o: Outcome): boolean {
+export function answerLost(o: GraphAnswer): boolean {
   return !o.ok && (o.status === 0 || o.status >= 500);
 }
 
@@ -54,7 +54,7 @@ const idOf = (u: LiveUser): string => u.onPremisesImmutableId ?? '';
 type Steps = Generator<Command, Final, Feedback>;
 
 /** What to say when a lost answer could not be read back: the truth is unknown, and resume decides. */
-function unknown(step: StepName, o: Outcome, r: RowPlan): Final {
+function unknown(step: StepName, o: GraphAnswer, r: RowPlan): Final {
   return {
     status: 'failed',
     message: `the answer to the ${step} step was lost (${o.status} ${o.code}) and the user could not be read back: what the tenant holds is unknown; run apply --resume, which reads the user and finishes or repairs it`,
@@ -69,7 +69,7 @@ const holds = (u: LiveUser) => ({ upn: u.userPrincipalName, immutableId: idOf(u)
 /** A row without a UPN move: one PATCH of the ImmutableID. */
 function* setOnly(r: RowPlan, live: LiveUser): Steps {
   const anchor = { onPremisesImmutableId: r.target === '' ? null : r.target };
-  const o = (yield { do: 'patch', step: 'write', body: anchor }) as { patched: Outcome };
+  const o = (yield { do: 'patch', step: 'write', body: anchor }) as { patched: GraphAnswer };
   const res = o.patched;
   if (res.ok) return { status: 'applied', message: '', after: { upn: live.userPrincipalName, immutableId: r.target }, decidedBy: res, onStaging: false };
   if (!answerLost(res)) {
@@ -97,7 +97,7 @@ function* setOnly(r: RowPlan, live: LiveUser): Steps {
 function* flip(r: RowPlan, live: LiveUser, staged: boolean): Steps {
   let idBefore = idOf(live);
   if (!staged) {
-    const o = ((yield { do: 'patch', step: 'stage', body: { userPrincipalName: r.stagingUpn } }) as { patched: Outcome }).patched;
+    const o = ((yield { do: 'patch', step: 'stage', body: { userPrincipalName: r.stagingUpn } }) as { patched: GraphAnswer }).patched;
     if (!o.ok && !answerLost(o)) {
       return { status: 'failed', message: `moving the UPN to ${r.stagingUpn} failed; nothing was changed: fix the cause, then run apply --resume to try again`, after: holds(live), decidedBy: o, onStaging: false };
     }
@@ -118,7 +118,7 @@ function* flip(r: RowPlan, live: LiveUser, staged: boolean): Steps {
     yield { do: 'journal-staged' };
   }
   const body = { ...(idBefore !== r.target ? { onPremisesImmutableId: r.target === '' ? null : r.target } : {}), userPrincipalName: r.currentUpn };
-  const w = ((yield { do: 'patch', step: 'write', body }) as { patched: Outcome }).patched;
+  const w = ((yield { do: 'patch', step: 'write', body }) as { patched: GraphAnswer }).patched;
   const done = staged ? 'finished: an earlier attempt had left the user on the staging UPN' : '';
   if (w.ok) return { status: 'applied', message: done, after: { upn: r.currentUpn, immutableId: r.target }, decidedBy: w, onStaging: false };
   if (answerLost(w)) {
@@ -136,8 +136,8 @@ function* flip(r: RowPlan, live: LiveUser, staged: boolean): Steps {
 }
 
 /** Puts the UPN back after the ImmutableID could not be changed; `idNow` is what the user holds. */
-function* moveBack(r: RowPlan, idNow: string, cause: Outcome | undefined): Steps {
-  const back = ((yield { do: 'patch', step: 'move-back', body: { userPrincipalName: r.currentUpn } }) as { patched: Outcome }).patched;
+function* moveBack(r: RowPlan, idNow: string, cause: GraphAnswer | undefined): Steps {
+  const back = ((yield { do: 'patch', step: 'move-back', body: { userPrincipalName: r.currentUpn } }) as { patched: GraphAnswer }).patched;
   const rolledBack = (after: { upn: string; immutableId: string }): Final => ({
     status: 'rolled-back',
     message: `changing the ImmutableID failed, so the UPN was moved back to ${r.currentUpn}: fix the cause, then run apply --resume to try again`,

@@ -14,7 +14,7 @@ export interface LiveUser {
   onPremisesSyncEnabled: boolean | null;
 }
 
-export interface Outcome {
+export interface GraphAnswer {
   ok: boolean;
   status: number;
   code: string;
@@ -22,7 +22,7 @@ export interface Outcome {
   requestId: string;
 }
 
-export type ReadResult = { user: LiveUser } | { failure: Outcome };
+export type ReadResult = { user: LiveUser } | { failure: GraphAnswer };
 
 const SELECT = '$select=id,userPrincipalName,onPremisesImmutableId,onPremisesSyncEnabled';
 /** Graph's limit of requests in one $batch. */
@@ -35,7 +35,7 @@ interface SubResponse {
   body?: { error?: { code?: string; message?: string; innerError?: { 'request-id'?: string } } } & Partial<LiveUser>;
 }
 
-function outcomeOf(status: number, body: SubResponse['body'], requestId = ''): Outcome {
+function outcomeOf(status: number, body: SubResponse['body'], requestId = ''): GraphAnswer {
   const error = body?.error;
   return { ok: status < 300, status, code: error?.code ?? '', message: error?.message ?? '', requestId: error?.innerError?.['request-id'] ?? requestId };
 }
@@ -78,7 +78,7 @@ export async function readUsers(client: Client, ids: readonly string[], clock: C
 }
 
 /** PATCH /users/{id}; Graph's answer is the outcome, whatever it is. */
-export async function patchUser(client: Client, id: string, body: Record<string, string | null>): Promise<Outcome> {
+export async function patchUser(client: Client, id: string, body: Record<string, string | null>): Promise<GraphAnswer> {
   let res: Response;
   try {
     res = await client.api(`/users/${encodeURIComponent(id)}`).responseType(ResponseType.RAW).patch(body);

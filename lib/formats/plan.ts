@@ -102,10 +102,6 @@ export class PlanWriter {
   commit(): Promise<void> {
     return this.file.commit();
   }
-
-  abort(): Promise<void> {
-    return this.file.abort();
-  }
 }
 
 const APPROVED = new Set(['yes', 'y', 'true', '1', 'x', 'approved']);

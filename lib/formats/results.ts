@@ -22,6 +22,19 @@ export type ResultStatus =
   | 'failed'
   | 'rolled-back';
 
+/** Every result status, in the order apply's summary lists them. */
+export const RESULT_STATUSES: readonly ResultStatus[] = [
+  'applied',
+  'dry-run',
+  'already-done',
+  'skipped-unapproved',
+  'skipped-edited',
+  'skipped-review',
+  'skipped-drift',
+  'rolled-back',
+  'failed',
+];
+
 export const RESULT_COLUMNS = [
   'plan_id',
   'row',

@@ -2,10 +2,10 @@
  * The cloud export: every user with the properties reconcile needs, streamed page by page into
  * the cloud CSV, and the tenant's domains into the domains CSV. Files appear only when complete.
  */
-import { AtomicFile, CsvWriter } from '../io/csv-writer';
+import { type CloudUser, cloudUserFields, cloudUsersWriter } from '../formats/cloud-users';
+import { type Domain, domainFields, domainsWriter } from '../formats/domains';
+import { AtomicFile, orNothing, writeWhole } from '../io/csv-writer';
 import { publishSet } from '../io/output-set';
-import { DOMAIN_CSV_COLUMNS, type Domain, domainFields } from '../formats/domains';
-import { CLOUD_CSV_COLUMNS, type CloudUser, cloudUserFields } from '../formats/cloud-users';
 import { type Credentials, msalTokens } from './auth';
 import type { Clock } from './clock';
 import { createGraphClient } from './client';
@@ -102,8 +102,7 @@ async function saveSettings(client: ReturnType<typeof createGraphClient>, file: 
     return false;
   }
   const out = new AtomicFile(file);
-  await out.write(`${JSON.stringify({ value: found }, null, 2)}\n`);
-  await out.commit();
+  await writeWhole(out, () => out.write(`${JSON.stringify({ value: found }, null, 2)}\n`));
   return true;
 }
 
@@ -134,10 +133,10 @@ export async function exportCloud(options: ExportOptions, clock: Clock, hooks: E
   notes.push(...roles.notes);
   result.roles = { assignments: roles.assignments, eligibilities: roles.eligibilities, usersWithRoles: roles.byUser.size };
   const identifiers = await readIdentifiers(client, options.pageSize, notes, result);
-  const usersOut = new CsvWriter(options.out, CLOUD_CSV_COLUMNS);
-  const domainsOut = options.domainsOut ? new CsvWriter(options.domainsOut, DOMAIN_CSV_COLUMNS) : undefined;
+  const usersOut = cloudUsersWriter(options.out);
+  const domainsOut = options.domainsOut ? domainsWriter(options.domainsOut) : undefined;
   const outputs = domainsOut ? [usersOut, domainsOut] : [usersOut];
-  try {
+  await orNothing(outputs, async () => {
     for await (const page of pages<GraphUser>(client, `/users?$select=${USER_SELECT.join(',')}&$top=${options.pageSize}`)) {
       result.pages++;
       result.reads++;
@@ -157,9 +156,6 @@ export async function exportCloud(options: ExportOptions, clock: Clock, hooks: E
     // The users and the domains files appear together or not at all.
     await publishSet(outputs, { command: 'export' });
     if (options.settingsOut) result.settingsSaved = await saveSettings(client, options.settingsOut, notes, result);
-  } catch (err) {
-    await Promise.all(outputs.map((out) => out.abort()));
-    throw err;
-  }
+  });
   return result;
 }

@@ -21,7 +21,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 10, fallbackDelayMs: 1_0
 
 export const RETRYABLE_STATUSES: readonly number[] = [429, 503, 504];
 
-export type Outcome = { status: number; retryAfter: string | null } | { networkError: Error };
+export type AttemptResult = { status: number; retryAfter: string | null } | { networkError: Error };
 
 /** Retry-After in milliseconds: seconds (possibly fractional, "2.128") or an HTTP date. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -33,7 +33,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 }
 
 /** Milliseconds to wait before attempt `retry + 1`, or undefined when the outcome is final. */
-export function retryDelay(outcome: Outcome, retry: number, policy: RetryPolicy, now: number): number | undefined {
+export function retryDelay(outcome: AttemptResult, retry: number, policy: RetryPolicy, now: number): number | undefined {
   if ('status' in outcome && !RETRYABLE_STATUSES.includes(outcome.status)) return undefined;
   if (retry >= policy.maxRetries) return undefined;
   const told = 'status' in outcome ? parseRetryAfter(outcome.retryAfter, now) : undefined;
@@ -111,7 +111,7 @@ export class RetryStep implements Middleware {
     }
   }
 
-  private async attempt(context: Context): Promise<Outcome> {
+  private async attempt(context: Context): Promise<AttemptResult> {
     try {
       context.response = undefined;
       await this.next!.execute(context);

@@ -127,6 +127,29 @@ export class AtomicFile {
 }
 
 /**
+ * Runs `work`, which fills `files` (and may add to the list); when it fails, every file of the
+ * list is removed before the error goes on, so no output is left that looks complete. The one
+ * commit/abort block of idrecon's outputs.
+ */
+export async function orNothing<R>(files: readonly AtomicFile[], work: () => Promise<R>): Promise<R> {
+  try {
+    return await work();
+  } catch (err) {
+    await Promise.all(files.map((f) => f.abort()));
+    throw err;
+  }
+}
+
+/** Fills one file and gives it its real name, or leaves nothing. */
+export function writeWhole<R>(file: AtomicFile, fill: () => Promise<R>): Promise<R> {
+  return orNothing([file], async () => {
+    const result = await fill();
+    await file.commit();
+    return result;
+  });
+}
+
+/**
  * The quoting rule of every CSV file idrecon writes: a field is quoted when it holds a comma, a
  * double quote, CR or LF (ByteCsvWriter below applies the same rule to bytes; test/csv-writers.test.ts
  * holds both to it). Rows end in CRLF. Cells come already guarded (lib/core/cell-guard.ts).

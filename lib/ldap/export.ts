@@ -10,7 +10,7 @@ import { type AttributeValue, type DirectoryEntry } from '../core/directory-entr
 import { BINARY_ATTRIBUTES, type EntryCounts, ONPREM_CSV_COLUMNS, ONPREM_LDAP_ATTRIBUTES, countRow, noCounts, onpremRow } from '../formats/onprem-users';
 import { IdreconError } from '../errors';
 import type { Clock } from '../graph/clock';
-import { CsvWriter } from '../io/csv-writer';
+import { CsvWriter, writeWhole } from '../io/csv-writer';
 import { type DcOptions, checkUrl, connect, describe, isTransient, tlsOptions } from './connect';
 
 export const DEFAULT_FILTER = '(&(objectCategory=person)(objectClass=user))';
@@ -66,32 +66,30 @@ async function attempt(options: OnpremExportOptions, url: URL, hooks: OnpremExpo
   const out = new CsvWriter(options.out, ONPREM_CSV_COLUMNS);
   const result: Omit<OnpremExportResult, 'retries'> = { users: 0, pages: 0, references: 0, perBase: [] };
   try {
-    for (const baseDn of options.baseDns) {
-      const counts = noCounts();
-      result.perBase.push({ baseDn, counts });
-      const pages = client.searchPaginated(baseDn, {
-        scope: 'sub',
-        filter: options.filter,
-        attributes: [...ONPREM_LDAP_ATTRIBUTES],
-        explicitBufferAttributes: [...BINARY_ATTRIBUTES],
-        paged: { pageSize: options.pageSize },
-      });
-      for await (const page of pages) {
-        result.pages++;
-        result.references += page.searchReferences.length;
-        for (const entry of page.searchEntries) {
-          const row = onpremRow(asDirectoryEntry(entry, options));
-          await out.row(row);
-          countRow(counts, row);
-          hooks.onUser?.(++result.users);
+    return await writeWhole(out, async () => {
+      for (const baseDn of options.baseDns) {
+        const counts = noCounts();
+        result.perBase.push({ baseDn, counts });
+        const pages = client.searchPaginated(baseDn, {
+          scope: 'sub',
+          filter: options.filter,
+          attributes: [...ONPREM_LDAP_ATTRIBUTES],
+          explicitBufferAttributes: [...BINARY_ATTRIBUTES],
+          paged: { pageSize: options.pageSize },
+        });
+        for await (const page of pages) {
+          result.pages++;
+          result.references += page.searchReferences.length;
+          for (const entry of page.searchEntries) {
+            const row = onpremRow(asDirectoryEntry(entry, options));
+            await out.row(row);
+            countRow(counts, row);
+            hooks.onUser?.(++result.users);
+          }
         }
       }
-    }
-    await out.commit();
-    return result;
-  } catch (err) {
-    await out.abort();
-    throw err;
+      return result;
+    });
   } finally {
     await client.unbind().catch(() => undefined);
   }

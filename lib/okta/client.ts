@@ -79,7 +79,7 @@ export class OktaClient {
     }
   }
 
-  private async attempt(kind: RequestKind, url: string): Promise<Outcome> {
+  private async attempt(kind: RequestKind, url: string): Promise<AttemptResult> {
     const authorization = await this.tokens.header();
     this.requests++;
     try {
@@ -95,7 +95,7 @@ export class OktaClient {
   }
 
   /** Milliseconds before the next attempt, or undefined when the outcome is final. */
-  private retryWait(kind: RequestKind, o: Exclude<Outcome, { body: unknown }>, retry: number): number | undefined {
+  private retryWait(kind: RequestKind, o: Exclude<AttemptResult, { body: unknown }>, retry: number): number | undefined {
     if (retry >= this.policy.maxRetries) return undefined;
     // An access token can expire in the middle of a long export: one new token, at once.
     if ('status' in o && o.status === 401) return retry === 0 && this.tokens.expire() ? 0 : undefined;
@@ -146,7 +146,7 @@ export class OktaClient {
   }
 }
 
-type Outcome = { body: unknown; link: string | null } | { status: number; text: string; wwwAuthenticate: string | null } | { network: string };
+type AttemptResult = { body: unknown; link: string | null } | { status: number; text: string; wwwAuthenticate: string | null } | { network: string };
 
 /** The URL of rel="next" in a Link header, used as it is. */
 export function nextLink(link: string | null): string | undefined {
@@ -173,7 +173,7 @@ function describe(err: Error): string {
 }
 
 /** Okta's answer in an admin's words: status, Okta's errorCode and summary, the errorId to quote, and what to change. */
-function failure(url: string, o: Exclude<Outcome, { body: unknown }>): IdreconError {
+function failure(url: string, o: Exclude<AttemptResult, { body: unknown }>): IdreconError {
   const what = `GET ${new URL(url).pathname}`;
   if ('network' in o) return new IdreconError('OKTA_ERROR', `${what} failed: the connection failed (${o.network}) and kept failing after every retry`);
   const scope = /error="insufficient_scope"/.test(o.wwwAuthenticate ?? '') ? /scope="([^"]*)"/.exec(o.wwwAuthenticate ?? '')?.[1] : undefined;

@@ -7,7 +7,7 @@
  * (GET /api/v1/users/{id}/appLinks). The file appears only when complete.
  */
 import pLimit from 'p-limit';
-import { CsvWriter } from '../io/csv-writer';
+import { CsvWriter, writeWhole } from '../io/csv-writer';
 import type { Clock } from '../graph/clock';
 import { type OktaCredentials, oktaTokens } from './auth';
 import { OktaClient, type OktaEvent, type OktaRetryPolicy, DEFAULT_OKTA_RETRY, type RequestKind } from './client';
@@ -123,7 +123,7 @@ export async function exportOkta(o: OktaExportOptions, clock: Clock, hooks: Okta
 
   const out = new CsvWriter(o.out, OKTA_CSV_COLUMNS);
   const limit = pLimit(o.concurrency);
-  try {
+  await writeWhole(out, async () => {
     for (const appId of o.appIds) {
       for await (const users of list<AppUser>('app-users', usersOf(appId))) {
         const assignments = o.appLinks ? await Promise.all(users.map((u) => limit(() => assignmentOf(client, orgUrl, u.id, appId)))) : undefined;
@@ -134,11 +134,7 @@ export async function exportOkta(o: OktaExportOptions, clock: Clock, hooks: Okta
         }
       }
     }
-    await out.commit();
-  } catch (err) {
-    await out.abort();
-    throw err;
-  }
+  });
   result.requests = client.requests + tokens.requests;
   return result;
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Options } from 'yargs';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
+import { writeWhole } from '../io/csv-writer';
 import { checkAgainstManifest } from '../io/output-set';
 import { readReconciliation } from '../formats/reconciliation';
 import { readOktaAppUsers } from '../formats/okta-users';
@@ -64,14 +65,7 @@ export interface PlanResult {
 export async function writePlan(reconciliation: string, out: string, args: PlanArgs, now = new Date()): Promise<PlanResult> {
   await checkAgainstManifest(reconciliation);
   const writer = new PlanWriter(out, args.planId ?? newPlanId(now));
-  try {
-    const result = await writePlanTo(writer, reconciliation, args, await planDomains(args), reconciliation);
-    await writer.commit();
-    return result;
-  } catch (err) {
-    await writer.abort();
-    throw err;
-  }
+  return writeWhole(writer.file, async () => writePlanTo(writer, reconciliation, args, await planDomains(args), reconciliation));
 }
 
 /**

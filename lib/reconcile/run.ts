@@ -13,7 +13,7 @@ import type { Status } from '../core/statuses';
 import { OKTA_RECONCILIATION_COLUMNS, RECONCILIATION_COLUMNS, writeReconciliationRow } from '../formats/reconciliation';
 import { REJECT_COLUMNS, rejectFields } from '../formats/rejects';
 import type { Encoding } from '../io/csv-reader';
-import { AtomicFile, ByteCsvWriter, CsvWriter } from '../io/csv-writer';
+import { AtomicFile, ByteCsvWriter, CsvWriter, orNothing } from '../io/csv-writer';
 import { prepareOutputFolder } from '../io/output';
 import { publishSet } from '../io/output-set';
 import { Progress } from '../io/progress';
@@ -110,7 +110,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   const counter = new SummaryCounter();
   const failOn = new Set(args.failOn);
   let gated = 0;
-  try {
+  return orNothing(outputs, async () => {
     const on = onprem.table;
     const cl = cloud.table;
     for (const row of classify(on, cl, classifyWith, indexes)) {
@@ -156,10 +156,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
     // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
     await publishSet(outputs, { command: 'reconcile', manifest: args.out, replaces: [planFile, join(args.out, 'report.html')] });
     return { summary, planned, gated };
-  } catch (err) {
-    await Promise.all(outputs.map((out) => out.abort()));
-    throw err;
-  }
+  });
 }
 
 /** Rows of one status/reason embedded in report.html; the rest are in reconciliation.csv. */

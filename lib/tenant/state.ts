@@ -3,7 +3,7 @@
  * so a skip token is an offset that stays valid while users are edited), indexed by id, UPN and
  * ImmutableID the way Graph enforces uniqueness. Seeded from and dumped to the cloud CSV format.
  */
-import { CsvWriter } from '../io/csv-writer';
+import { CsvWriter, writeWhole } from '../io/csv-writer';
 import { type CloudUser, CLOUD_CSV_COLUMNS, cloudUserFields } from '../formats/cloud-users';
 import { type Domain, DOMAIN_CSV_COLUMNS, domainFields } from '../formats/domains';
 
@@ -101,13 +101,9 @@ function deleteIfOwn<K, V>(map: Map<K, V>, key: K, value: V): void {
 
 async function writeCsv(file: string, header: readonly string[], rows: string[][]): Promise<void> {
   const out = new CsvWriter(file, header);
-  try {
+  await writeWhole(out, async () => {
     for (const row of rows) await out.row(row);
-    await out.commit();
-  } catch (err) {
-    await out.abort();
-    throw err;
-  }
+  });
 }
 
 /** Roles the user holds now: eligible ones (PIM, not activated) do not count. */

@@ -100,7 +100,7 @@ export class TokenIssuer {
   private checkSecret(given: string | null): TokenAnswer | undefined {
     if (given === null) return oauthError(401, 'invalid_client', "AADSTS7000216: 'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
     const expected = this.app.secret;
-    if (expected === undefined || !sameBytes(given, expected)) {
+    if (expected === undefined || !sameSecret(given, expected)) {
       return oauthError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
     }
     return undefined;
@@ -208,7 +208,7 @@ function thumbprint(algorithm: 'sha1' | 'sha256', data: Buffer): string {
   return createHash(algorithm).update(data).digest('base64url');
 }
 
-function sameBytes(a: string, b: string): boolean {
+function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -5,7 +5,7 @@
  * what the read shows.
  */
 import { type Command, type Feedback, type Final, type RowPlan, moveBackOnly, rowSteps } from '../../lib/apply/steps';
-import type { LiveUser, Outcome } from '../../lib/apply/users';
+import type { LiveUser, GraphAnswer } from '../../lib/apply/users';
 
 const OLD = 'obuYFgOBX0SiXlsNzgwx/w==';
 const NEW = '+pi7oYEDRF+iXlsNzgwx/w==';
@@ -16,13 +16,13 @@ const flip: RowPlan = { currentUpn: UPN, stagingUpn: STAGING, target: NEW, flip:
 const plain: RowPlan = { ...flip, stagingUpn: '', flip: false };
 const user = (upn: string, id: string | null): LiveUser => ({ id: 'c1', userPrincipalName: upn, onPremisesImmutableId: id, onPremisesSyncEnabled: null });
 
-const ok: Outcome = { ok: true, status: 204, code: '', message: '', requestId: 'r-ok' };
-const lost: Outcome = { ok: false, status: 0, code: 'NoResponse', message: 'fetch failed', requestId: '' };
-const gateway: Outcome = { ok: false, status: 504, code: 'UnknownError', message: 'Gateway timeout.', requestId: 'r-504' };
-const throttled: Outcome = { ok: false, status: 429, code: 'TooManyRequests', message: 'Too many requests', requestId: 'r-429' };
-const conflict: Outcome = { ok: false, status: 400, code: 'Request_BadRequest', message: 'Another object with the same value for property onPremisesImmutableId already exists.', requestId: 'r-400' };
+const ok: GraphAnswer = { ok: true, status: 204, code: '', message: '', requestId: 'r-ok' };
+const lost: GraphAnswer = { ok: false, status: 0, code: 'NoResponse', message: 'fetch failed', requestId: '' };
+const gateway: GraphAnswer = { ok: false, status: 504, code: 'UnknownError', message: 'Gateway timeout.', requestId: 'r-504' };
+const throttled: GraphAnswer = { ok: false, status: 429, code: 'TooManyRequests', message: 'Too many requests', requestId: 'r-429' };
+const conflict: GraphAnswer = { ok: false, status: 400, code: 'Request_BadRequest', message: 'Another object with the same value for property onPremisesImmutableId already exists.', requestId: 'r-400' };
 
-type Answer = Outcome | { reads: LiveUser | undefined };
+type Answer = GraphAnswer | { reads: LiveUser | undefined };
 
 /** Runs the steps, answering each PATCH or read from `answers` in order; returns the steps as text and the outcome. */
 function drive(steps: Generator<Command, Final, Feedback>, answers: Answer[]): { steps: string[]; final: Final } {
@@ -42,8 +42,8 @@ function drive(steps: Generator<Command, Final, Feedback>, answers: Answer[]): {
     }
     const a = answers.shift()!;
     if (c.do === 'patch') {
-      taken.push(`patch ${c.step} ${JSON.stringify(c.body)} -> ${(a as Outcome).status}`);
-      feedback = { patched: a as Outcome };
+      taken.push(`patch ${c.step} ${JSON.stringify(c.body)} -> ${(a as GraphAnswer).status}`);
+      feedback = { patched: a as GraphAnswer };
     } else {
       const seen = (a as { reads: LiveUser | undefined }).reads;
       taken.push(`read after ${c.after} -> ${seen ? `${seen.userPrincipalName} ${seen.onPremisesImmutableId}` : 'no answer'}`);
