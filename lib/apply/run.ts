@@ -13,7 +13,7 @@ import type { Credentials } from '../graph/auth';
 import type { Clock } from '../graph/clock';
 import { createGraphClient } from '../graph/client';
 import type { Limit } from '../graph/limits';
-import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy } from '../graph/retry';
+import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy, Tries } from '../graph/retry';
 import { prepareOutputFile } from '../io/output';
 import { type Plan, type PlanRow, planHash, readPlan } from '../formats/plan';
 import { type Decision, decide, targetOf } from './decide';
@@ -159,10 +159,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
     onStaging: [],
   };
   const progress: ApplyProgress = { done: 0, total: open.length, throttledMs: 0 };
-  const retries = new Map<string, number>();
   const onRetry = (e: RetryEvent) => {
-    const path = new URL(e.url).pathname;
-    retries.set(path, (retries.get(path) ?? 0) + 1);
     progress.throttledMs += e.pauseAddedMs;
     o.onRetry?.(e);
   };
@@ -199,10 +196,9 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
       const limit = pLimit(o.concurrency);
 
       const patch = async (r: ResultRow, body: Record<string, string | null>): Promise<GraphAnswer> => {
-        const path = `/v1.0/users/${encodeURIComponent(r.cloud_object_id)}`;
-        const before = retries.get(path) ?? 0;
-        const outcome = await patchUser(client, r.cloud_object_id, body);
-        r.attempts = String(Number(r.attempts || 0) + 1 + (retries.get(path) ?? 0) - before);
+        const tries = new Tries();
+        const outcome = await patchUser(client, r.cloud_object_id, body, tries);
+        r.attempts = String(Number(r.attempts || 0) + tries.count);
         summary.writes++;
         return outcome;
       };

@@ -5,7 +5,7 @@
 import { type Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Clock } from '../graph/clock';
 import { graphFailure } from '../graph/client';
-import { type RetryPolicy, retryDelay } from '../graph/retry';
+import { type RetryPolicy, type Tries, retryDelay } from '../graph/retry';
 
 export interface LiveUser {
   id: string;
@@ -77,11 +77,11 @@ export async function readUsers(client: Client, ids: readonly string[], clock: C
   return results;
 }
 
-/** PATCH /users/{id}; Graph's answer is the outcome, whatever it is. */
-export async function patchUser(client: Client, id: string, body: Record<string, string | null>): Promise<GraphAnswer> {
+/** PATCH /users/{id}; Graph's answer is the outcome, whatever it is. `tries` counts the requests sent. */
+export async function patchUser(client: Client, id: string, body: Record<string, string | null>, tries: Tries): Promise<GraphAnswer> {
   let res: Response;
   try {
-    res = await client.api(`/users/${encodeURIComponent(id)}`).responseType(ResponseType.RAW).patch(body);
+    res = await client.api(`/users/${encodeURIComponent(id)}`).middlewareOptions([tries]).responseType(ResponseType.RAW).patch(body);
   } catch (err) {
     // The connection kept failing after every retry: no answer from Graph at all.
     const message = err instanceof GraphError || err instanceof Error ? err.message : String(err);

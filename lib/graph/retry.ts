@@ -5,7 +5,7 @@
  * also retries network errors, and reads the whole body before deciding, so a connection cut in
  * the middle of a page is retried here rather than failing later as unparsable JSON.
  */
-import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { Clock } from './clock';
 
 export interface RetryPolicy {
@@ -60,6 +60,14 @@ export interface RetryEvent {
 /** Spreads fallback waits over 50-100% of their length, so parallel requests do not retry in step. */
 export const defaultJitter = (): number => 0.5 + Math.random() / 2;
 
+/**
+ * Given with one request (`.middlewareOptions([tries])`, the SDK's per-request options), counts
+ * how often RetryStep sent it: the attempts a results row records, whatever else is in flight.
+ */
+export class Tries implements MiddlewareOptions {
+  count = 0;
+}
+
 export class RetryStep implements Middleware {
   private next: Middleware | undefined;
   /**
@@ -80,6 +88,7 @@ export class RetryStep implements Middleware {
   }
 
   async execute(context: Context): Promise<void> {
+    const tries = context.middlewareControl?.getMiddlewareOptions(Tries) as Tries | undefined;
     for (let retry = 0; ; retry++) {
       // Until the pause is over, however often another request's 429 lengthened it meanwhile: Graph
       // counts requests sent while throttled, so waking at the first deadline would only earn more.
@@ -88,6 +97,7 @@ export class RetryStep implements Middleware {
         const paused = until - this.clock.now();
         if (paused > 0) await this.clock.sleep(paused);
       }
+      if (tries) tries.count++;
       const outcome = await this.attempt(context);
       const told = 'status' in outcome && parseRetryAfter(outcome.retryAfter, this.clock.now()) !== undefined;
       const delay = retryDelay(outcome, retry, this.policy, this.clock.now());

@@ -5,7 +5,7 @@
  * and the PATCH, by UPN.
  */
 import { readUsers, patchUser } from '../../lib/apply/users';
-import { DEFAULT_RETRY } from '../../lib/graph/retry';
+import { DEFAULT_RETRY, Tries } from '../../lib/graph/retry';
 import type { LocalTenant } from '../../lib/tenant/server';
 import { client, fastClock, serve } from './harness';
 
@@ -23,7 +23,9 @@ describe("idrecon's client encodes what it puts in URLs", () => {
     const graph = await client(tenant, clock);
     const read = await readUsers(graph, [ODD], clock, DEFAULT_RETRY);
     expect(read.get(ODD)).toEqual({ user: { id: '00000000-0000-4000-8000-000000000001', userPrincipalName: ODD, onPremisesImmutableId: 'b2Rk+Lw==', onPremisesSyncEnabled: null } });
-    expect(await patchUser(graph, ODD, { onPremisesImmutableId: 'bmV3+Lw==' })).toMatchObject({ ok: true, status: 204 });
+    const tries = new Tries();
+    expect(await patchUser(graph, ODD, { onPremisesImmutableId: 'bmV3+Lw==' }, tries)).toMatchObject({ ok: true, status: 204 });
+    expect(tries.count).toBe(1);
     expect(tenant.state.find(ODD)?.onPremisesImmutableId).toBe('bmV3+Lw==');
   });
 });
