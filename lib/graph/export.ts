@@ -4,7 +4,8 @@
  */
 import { type CloudUser, cloudUserFields, cloudUsersWriter } from '../formats/cloud-users';
 import { type Domain, domainFields, domainsWriter } from '../formats/domains';
-import { AtomicFile, orNothing, writeWhole } from '../io/csv-writer';
+import { writeTenantSettings } from '../formats/tenant-settings';
+import { orNothing } from '../io/csv-writer';
 import { publishSet } from '../io/output-set';
 import { type Credentials, msalTokens } from './auth';
 import type { Clock } from './clock';
@@ -101,8 +102,7 @@ async function saveSettings(client: ReturnType<typeof createGraphClient>, file: 
     notes.push(`tenant settings not saved to ${file} (${refusal.refused}): ${SETTINGS_HINT}`);
     return false;
   }
-  const out = new AtomicFile(file);
-  await writeWhole(out, () => out.write(`${JSON.stringify({ value: found }, null, 2)}\n`));
+  await writeTenantSettings(file, found);
   return true;
 }
 

@@ -27,7 +27,8 @@ import { renderReport } from './html-report';
 import { loadBoth } from './load';
 import { OktaView } from './okta';
 import { type Summary, SummaryCounter, inputSummary } from './report';
-import { classifyOptions, readTenantSettings, resolveTenantSettings } from './tenant-settings';
+import { classifyOptions, resolveTenantSettings } from './tenant-settings';
+import { readTenantSettings } from '../formats/tenant-settings';
 
 /** What reconcile is asked to do: the checked options of lib/commands/reconcile.ts. */
 export interface ReconcileOptions extends PlanArgs {
