@@ -22,8 +22,9 @@ import { VERSION } from './version';
 
 const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, exportOktaCommand, exportOnpremCommand, tenantCommand];
 
-/** Commands named in two words ('export cloud', 'export okta') are registered under their first word. */
+/** Commands named in two words ('export cloud', 'tenant serve') are sub-commands of their first word. */
 const GROUPS: Record<string, string> = {
+  tenant: 'the local Graph-compatible tenant for rehearsals and tests: idrecon tenant serve',
   export: 'export users: idrecon export cloud (Entra ID), idrecon export okta (Okta) or idrecon export onprem (Active Directory)',
 };
 

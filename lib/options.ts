@@ -1,6 +1,8 @@
 /**
- * Options are parsed once: yargs splits the command line, a command's zod schema turns the
- * result into its typed Args with defaults filled, and any problem becomes one USAGE error
+ * Options are declared once (declare(): kind, zod schema, description), which gives both the help
+ * text (helpOf(), with each default taken from the schema) and the checked, typed Args
+ * (shapeOf()). Options are parsed once: yargs splits the command line, the command's zod schema
+ * turns the result into its Args with defaults filled, and any problem becomes one USAGE error
  * worded "--option: expected X, got Y".
  */
 import type { Options } from 'yargs';
@@ -21,6 +23,47 @@ export interface Command<A> {
   options: Record<string, Options>;
   schema: z.ZodType<A>;
   run(args: A, io: CommandIo): Promise<number>;
+}
+
+/** How yargs splits the option; 'strings' is a repeatable string option. */
+type Kind = 'string' | 'strings' | 'boolean' | 'number';
+
+/** One option: how yargs splits it, how it is checked (and its default), what help says of it. */
+export interface Declared<T extends z.ZodType = z.ZodType> {
+  kind: Kind;
+  schema: T;
+  describe: string;
+  /** Help's words for a default the schema cannot show (computed at run time, or not a plain value). */
+  defaultText?: string;
+}
+
+export const declare = <T extends z.ZodType>(kind: Kind, schema: T, describe: string, defaultText?: string): Declared<T> => ({ kind, schema, describe, defaultText });
+
+export type Declaration = Record<string, Declared>;
+
+/** The schema's default, if it has one a reader can be shown (a transform keeps the value it starts from). */
+function defaultOf(schema: z.ZodType): unknown {
+  const def = schema.def as { type: string; defaultValue?: unknown; in?: z.ZodType };
+  if (def.type === 'default') return def.defaultValue;
+  if (def.type === 'pipe' && def.in) return defaultOf(def.in);
+  return undefined;
+}
+
+/** The yargs options of a declaration, for help: --kebab-case names, each default from its schema. */
+export function helpOf(decl: Declaration): Record<string, Options> {
+  return Object.fromEntries(
+    Object.entries(decl).map(([key, d]) => {
+      const value = defaultOf(d.schema);
+      const shown = d.defaultText ?? (value === undefined || value === false || typeof value === 'object' ? undefined : String(value));
+      const describe = shown === undefined ? d.describe : `${d.describe} (default ${shown})`;
+      return [kebab(key), d.kind === 'strings' ? { type: 'string', array: true, describe } : { type: d.kind, describe }];
+    }),
+  );
+}
+
+/** The zod shape of a declaration, for z.object(). */
+export function shapeOf<D extends Declaration>(decl: D): { [K in keyof D]: D[K]['schema'] } {
+  return Object.fromEntries(Object.entries(decl).map(([key, d]) => [key, d.schema])) as { [K in keyof D]: D[K]['schema'] };
 }
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -13,6 +13,7 @@ const LIB = join(ROOT, 'lib');
 const RANK: Record<string, number> = {
   errors: 0,
   version: 0,
+  options: 1,
   core: 1,
   io: 2,
   formats: 3,
@@ -23,7 +24,6 @@ const RANK: Record<string, number> = {
   plan: 6,
   reconcile: 7,
   apply: 7,
-  options: 8,
   commands: 9,
   cli: 10,
 };

@@ -3,10 +3,10 @@ import { ENCODINGS } from '../io/csv-reader';
 import { applyPlan } from '../apply/run';
 import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
-import { SIGN_IN_OPTIONS, SignInArgs, credentialsFrom } from '../graph/signin-options';
+import { SIGN_IN, SIGN_IN_OPTIONS, credentialsFrom } from '../graph/signin-options';
 import { type StopSignal, onInterrupt } from '../io/interrupt';
 import { timeLeft } from '../io/progress';
-import type { Command } from '../options';
+import { type Command, declare, helpOf, shapeOf } from '../options';
 
 const USAGE = `Executes the approved rows of a plan through Microsoft Graph. A dry run unless --execute.
 
@@ -34,17 +34,21 @@ const budget = z
     return { limit, windowMs: seconds * 1000 };
   });
 
-const Args = SignInArgs.extend({
-  plan: z.string({ error: 'expected the approved plan file' }),
-  results: z.string({ error: 'expected a file name for the results' }),
-  execute: z.boolean().default(false),
-  resume: z.boolean().default(false),
-  maxChanges: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(500),
-  concurrency: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 64' }).max(64, { error: 'expected 1 to 64' }).default(8),
-  writeBudget: budget.default({ limit: 3000, windowMs: 150_000 }),
-  maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
-  encoding: z.enum(ENCODINGS).default('auto'),
-});
+const number = () => z.coerce.number({ error: 'expected a number' }).int();
+
+const OPTIONS = {
+  plan: declare('string', z.string({ error: 'expected the approved plan file' }), 'the approved plan (idrecon plan; check it with idrecon plan verify)'),
+  results: declare('string', z.string({ error: 'expected a file name for the results' }), 'results CSV to write, one row per plan row; its journal goes beside it'),
+  execute: declare('boolean', z.boolean().default(false), 'write to the tenant (without it: a dry run that reads but never writes)'),
+  resume: declare('boolean', z.boolean().default(false), 'with --execute: continue a run from its results and journal, trying failed and rolled-back rows again'),
+  maxChanges: declare('number', number().min(0, { error: 'expected 0 or more' }).default(500), 'stop before the first write if more users would change'),
+  concurrency: declare('number', number().min(1, { error: 'expected 1 to 64' }).max(64, { error: 'expected 1 to 64' }).default(8), 'rows in flight at once'),
+  writeBudget: declare('string', budget.default({ limit: 3000, windowMs: 150_000 }), "the tenant's write budget as WRITES/SECONDS", "Graph's 3000/150"),
+  maxRetries: declare('number', number().min(0, { error: 'expected 0 or more' }).default(10), 'retries of one request before its row fails'),
+  encoding: declare('string', z.enum(ENCODINGS).default('auto'), 'of the plan: auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252 (Excel\'s "CSV")'),
+};
+
+const Args = z.object(shapeOf({ ...SIGN_IN, ...OPTIONS }));
 type Args = z.infer<typeof Args>;
 
 function progressLine(done: number, total: number, startedMs: number, throttledMs: number): string {
@@ -57,18 +61,7 @@ export const apply: Command<Args> = {
   name: 'apply',
   summary: 'execute the approved rows of a plan through Graph (dry run unless --execute)',
   usage: USAGE,
-  options: {
-    plan: { type: 'string', describe: 'the approved plan (idrecon plan; check it with idrecon plan verify)' },
-    results: { type: 'string', describe: 'results CSV to write, one row per plan row; its journal goes beside it' },
-    execute: { type: 'boolean', describe: 'write to the tenant (without it: a dry run that reads but never writes)' },
-    resume: { type: 'boolean', describe: 'with --execute: continue a run from its results and journal, trying failed and rolled-back rows again' },
-    'max-changes': { type: 'number', describe: 'stop before the first write if more users would change (default 500)' },
-    concurrency: { type: 'number', describe: 'rows in flight at once (default 8)' },
-    'write-budget': { type: 'string', describe: "the tenant's write budget as WRITES/SECONDS (default Graph's 3000/150)" },
-    'max-retries': { type: 'number', describe: 'retries of one request before its row fails (default 10)' },
-    encoding: { type: 'string', describe: 'of the plan: auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252 (Excel\'s "CSV")' },
-    ...SIGN_IN_OPTIONS,
-  },
+  options: { ...helpOf(OPTIONS), ...SIGN_IN_OPTIONS },
   schema: Args,
   async run(args, io) {
     if (args.resume && !args.execute) {

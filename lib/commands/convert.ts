@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type GuidSpelling, parseAnchor } from '../core/anchor';
 import { oktaIdKind, toCsvde, toDisplay, toDisplayOrderBase64, toImmutableId, toLdapFilter } from '../core/guid';
 import { IdreconError } from '../errors';
-import type { Command } from '../options';
+import { type Command, declare, helpOf, shapeOf } from '../options';
 
 const USAGE = `Converts GUID source anchors between every spelling export tools use, and recognises Okta ids.
 
@@ -15,10 +15,14 @@ Each value may be a GUID (74aa7831-ac60-4c6c-bcf0-3c42b310baea, braces allowed),
 --hex-order. Okta app user ids (0ua...) and user ids (00u...) are named, not converted.
 All values are checked first: if one is not understood nothing is printed and the exit code is 2.`;
 
+const OPTIONS = {
+  hexOrder: declare('string', z.enum(['display', 'raw']).optional(), 'how to read 32 bare hex digits: display (GUID order) or raw (stored byte order)'),
+  json: declare('boolean', z.boolean().default(false), 'print a JSON array instead of text'),
+};
+
 const Args = z.object({
   values: z.preprocess((v) => v ?? [], z.array(z.string()).min(1, { error: 'expected at least one value to convert' })),
-  hexOrder: z.enum(['display', 'raw']).optional(),
-  json: z.boolean().default(false),
+  ...shapeOf(OPTIONS),
 });
 type Args = z.infer<typeof Args>;
 
@@ -78,10 +82,7 @@ export const convert: Command<Args> = {
   positionals: '[values...]',
   summary: 'convert GUID anchors between objectGUID, ImmutableID, csvde, ldifde and LDAP spellings',
   usage: USAGE,
-  options: {
-    'hex-order': { type: 'string', describe: 'how to read 32 bare hex digits: display (GUID order) or raw (stored byte order)' },
-    json: { type: 'boolean', describe: 'print a JSON array instead of text' },
-  },
+  options: helpOf(OPTIONS),
   schema: Args,
   async run(args, io) {
     const results = args.values.map((v) => convertValue(v, args.hexOrder));

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
 import { exportCloud } from '../graph/export';
-import { SIGN_IN_OPTIONS, SignInArgs, credentialsFrom } from '../graph/signin-options';
+import { SIGN_IN, SIGN_IN_OPTIONS, credentialsFrom } from '../graph/signin-options';
 import { Progress } from '../io/progress';
-import type { Command } from '../options';
+import { type Command, declare, helpOf, shapeOf } from '../options';
+import { CLOUD_CSV_COLUMNS } from '../formats/cloud-users';
+import { DOMAIN_CSV_COLUMNS } from '../formats/domains';
 
 const USAGE = `Exports every Entra ID user, with the properties reconcile needs, to the cloud CSV that
 reconcile reads, and optionally the tenant's domains.
@@ -24,31 +26,27 @@ the export goes on from the page that failed. The file appears only when complet
 To rehearse against the local tenant of 'idrecon tenant serve', pass --graph-url and --login-url
 with the URL it prints: docs/tenant.md. Exit codes: 0 done, 2 bad usage, 4 sign-in or Graph failed.`;
 
-const Args = SignInArgs.extend({
-  out: z.string({ error: 'expected a file name' }),
-  domainsOut: z.string().optional(),
-  settingsOut: z.string().optional(),
-  pageSize: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 999' }).max(999, { error: 'expected 1 to 999' }).default(999),
-  maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
-});
+const number = () => z.coerce.number({ error: 'expected a number' }).int();
+
+const OPTIONS = {
+  out: declare('string', z.string({ error: 'expected a file name' }), `cloud CSV to write (${CLOUD_CSV_COLUMNS.join(',')})`),
+  domainsOut: declare('string', z.string().optional(), `domains CSV to write (${DOMAIN_CSV_COLUMNS.join(',')})`),
+  settingsOut: declare('string', z.string().optional(), 'JSON file for the tenant sync settings (GET /directory/onPremisesSynchronization), if Graph lets the app read them'),
+};
+
+const PAGING = {
+  pageSize: declare('number', number().min(1, { error: 'expected 1 to 999' }).max(999, { error: 'expected 1 to 999' }).default(999), 'users per page, 1..999'),
+  maxRetries: declare('number', number().min(0, { error: 'expected 0 or more' }).default(10), 'retries of one request before giving up'),
+};
+
+const Args = z.object(shapeOf({ ...SIGN_IN, ...OPTIONS, ...PAGING }));
 type Args = z.infer<typeof Args>;
 
 export const exportCommand: Command<Args> = {
   name: 'export cloud',
   summary: 'export Entra ID users (and domains) to the cloud CSV reconcile reads',
   usage: USAGE,
-  options: {
-    out: {
-      type: 'string',
-      describe:
-        'cloud CSV to write (id,userPrincipalName,displayName,onPremisesImmutableId,onPremisesSyncEnabled,mail,proxyAddresses,directoryRoles,privilegedRole,onPremisesObjectIdentifier,onPremisesProvisioningErrors)',
-    },
-    'domains-out': { type: 'string', describe: 'domains CSV to write (id,authenticationType,isInitial,isVerified)' },
-    'settings-out': { type: 'string', describe: 'JSON file for the tenant sync settings (GET /directory/onPremisesSynchronization), if Graph lets the app read them' },
-    ...SIGN_IN_OPTIONS,
-    'page-size': { type: 'number', describe: 'users per page, 1..999 (default 999)' },
-    'max-retries': { type: 'number', describe: 'retries of one request before giving up (default 10)' },
-  },
+  options: { ...helpOf(OPTIONS), ...SIGN_IN_OPTIONS, ...helpOf(PAGING) },
   schema: Args,
   async run(args, io) {
     if (args.domainsOut && resolve(args.domainsOut) === resolve(args.out)) {

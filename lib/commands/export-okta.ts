@@ -4,7 +4,7 @@ import { realClock } from '../graph/clock';
 import { Progress } from '../io/progress';
 import type { OktaCredentials } from '../okta/auth';
 import { exportOkta } from '../okta/export';
-import type { Command } from '../options';
+import { type Command, declare, helpOf, shapeOf } from '../options';
 
 const USAGE = `Exports the users of Okta's Office 365 app, with the ImmutableID Okta pushes for each of them
 (profile.immutableId) and their AD externalId, to the Okta CSV that plan --okta and
@@ -24,18 +24,30 @@ connections are retried. The file appears only when complete. Exit codes: 0 done
 const ids = (what: string) =>
   z.preprocess((v) => (v === undefined ? [] : [v].flat().flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)), z.array(z.string().regex(/^0oa\w+$/, { error: `expected ${what} ids (0oa...)` })));
 
-const Args = z.object({
-  orgUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the Okta org' }).transform((u) => u.replace(/\/+$/, '')),
-  appId: ids('Office 365 app').pipe(z.array(z.string()).min(1, { error: 'expected the Office 365 app id (0oa...), from the URL of the app in the Admin Console' })),
-  adAppId: ids('AD app'),
-  appLinks: z.boolean().default(false),
-  out: z.string({ error: 'expected a file name' }),
-  clientId: z.string().optional(),
-  privateKey: z.string().optional(),
-  apiTokenEnv: z.string().default('IDRECON_OKTA_API_TOKEN'),
-  maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(10),
-  concurrency: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 to 16' }).max(16, { error: 'expected 1 to 16' }).default(4),
-});
+const number = () => z.coerce.number({ error: 'expected a number' }).int();
+
+const OPTIONS = {
+  orgUrl: declare(
+    'string',
+    z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the Okta org' }).transform((u) => u.replace(/\/+$/, '')),
+    'the Okta org, e.g. https://contoso.okta.com',
+  ),
+  appId: declare(
+    'string',
+    ids('Office 365 app').pipe(z.array(z.string()).min(1, { error: 'expected the Office 365 app id (0oa...), from the URL of the app in the Admin Console' })),
+    'Office 365 app instance id (0oa...); repeat or comma-separate for several',
+  ),
+  adAppId: declare('string', ids('AD app'), 'AD app instance id(s)', 'every active Active Directory app of the org'),
+  appLinks: declare('boolean', z.boolean().default(false), "also read each user's app assignment id (0ua...): one request per user"),
+  out: declare('string', z.string({ error: 'expected a file name' }), 'Okta CSV to write (docs/export.md#okta)'),
+  clientId: declare('string', z.string().optional(), 'client id of the API Services app'),
+  privateKey: declare('string', z.string().optional(), "the app's private key: PEM or JWK file"),
+  apiTokenEnv: declare('string', z.string().default('IDRECON_OKTA_API_TOKEN'), 'environment variable with an SSWS API token, without --private-key'),
+  maxRetries: declare('number', number().min(0, { error: 'expected 0 or more' }).default(10), 'retries of one request before giving up'),
+  concurrency: declare('number', number().min(1, { error: 'expected 1 to 16' }).max(16, { error: 'expected 1 to 16' }).default(4), 'appLinks requests in flight at once, 1..16'),
+};
+
+const Args = z.object(shapeOf(OPTIONS));
 type Args = z.infer<typeof Args>;
 
 function credentialsFrom(args: Args, env: NodeJS.ProcessEnv = process.env): OktaCredentials {
@@ -54,18 +66,7 @@ export const exportOktaCommand: Command<Args> = {
   name: 'export okta',
   summary: "export the users of Okta's Office 365 app and what Okta pushes as their ImmutableID",
   usage: USAGE,
-  options: {
-    'org-url': { type: 'string', describe: 'the Okta org, e.g. https://contoso.okta.com' },
-    'app-id': { type: 'string', describe: 'Office 365 app instance id (0oa...); repeat or comma-separate for several' },
-    'ad-app-id': { type: 'string', describe: 'AD app instance id(s) (default: every active Active Directory app of the org)' },
-    'app-links': { type: 'boolean', describe: 'also read each user\'s app assignment id (0ua...): one request per user' },
-    out: { type: 'string', describe: 'Okta CSV to write (docs/export.md#okta)' },
-    'client-id': { type: 'string', describe: 'client id of the API Services app' },
-    'private-key': { type: 'string', describe: "the app's private key: PEM or JWK file" },
-    'api-token-env': { type: 'string', describe: 'environment variable with an SSWS API token, without --private-key (default IDRECON_OKTA_API_TOKEN)' },
-    'max-retries': { type: 'number', describe: 'retries of one request before giving up (default 10)' },
-    concurrency: { type: 'number', describe: 'appLinks requests in flight at once, 1..16 (default 4)' },
-  },
+  options: helpOf(OPTIONS),
   schema: Args,
   async run(args, io) {
     const progress = new Progress(io.stderr);

@@ -3,7 +3,7 @@ import { realClock } from '../graph/clock';
 import { IdreconError } from '../errors';
 import { Progress } from '../io/progress';
 import { AD_PAGE_SIZE, DEFAULT_FILTER, type OnpremExportResult, exportOnprem } from '../ldap/export';
-import type { Command } from '../options';
+import { type Command, declare, helpOf, shapeOf } from '../options';
 
 export const PASSWORD_ENV = 'IDRECON_LDAP_PASSWORD';
 
@@ -22,38 +22,43 @@ streamed to disk; a dropped connection starts the export over, --max-retries tim
 appears only when complete. Exit codes: 0 done, 2 bad usage, 4 the DC refused or failed.
 See docs/export.md.`;
 
-const Args = z.object({
-  ldapUrl: z.string({ error: 'expected ldaps://HOST or ldap://HOST' }),
-  baseDn: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.string().min(1, { error: 'expected a DN' })).min(1, { error: 'expected a DN, e.g. "DC=contoso,DC=com"' })),
-  bindDn: z.string({ error: 'expected the account to bind as (svc-idrecon@contoso.com or its DN)' }).min(1),
-  out: z.string({ error: 'expected a file name' }),
-  startTls: z.boolean().default(false),
-  caFile: z.string().optional(),
-  insecurePlainLdap: z.boolean().default(false),
-  filter: z.string().default(DEFAULT_FILTER),
-  pageSize: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: `expected 1 to ${AD_PAGE_SIZE}` }).max(AD_PAGE_SIZE, { error: `expected 1 to ${AD_PAGE_SIZE}` }).default(AD_PAGE_SIZE),
-  maxRetries: z.coerce.number({ error: 'expected a number' }).int().min(0, { error: 'expected 0 or more' }).default(3),
-  timeout: z.coerce.number({ error: 'expected a number of seconds' }).positive({ error: 'expected a number of seconds' }).default(120),
-});
+const number = () => z.coerce.number({ error: 'expected a number' }).int();
+
+const OPTIONS = {
+  ldapUrl: declare('string', z.string({ error: 'expected ldaps://HOST or ldap://HOST' }), 'the DC: ldaps://dc01.contoso.com, or ldap://... with --start-tls'),
+  baseDn: declare(
+    'strings',
+    z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.string().min(1, { error: 'expected a DN' })).min(1, { error: 'expected a DN, e.g. "DC=contoso,DC=com"' })),
+    'where to search, e.g. "DC=contoso,DC=com" (repeatable)',
+  ),
+  bindDn: declare('string', z.string({ error: 'expected the account to bind as (svc-idrecon@contoso.com or its DN)' }).min(1), 'the read-only account: svc-idrecon@contoso.com, or its DN'),
+  out: declare('string', z.string({ error: 'expected a file name' }), 'on-prem CSV to write'),
+  startTls: declare('boolean', z.boolean().default(false), 'with ldap://: encrypt the connection with StartTLS before binding'),
+  caFile: declare('string', z.string().optional(), "PEM file of the CA that issued the DC's certificate, if not trusted by this machine"),
+  insecurePlainLdap: declare('boolean', z.boolean().default(false), 'allow a bind over unencrypted ldap:// (the password crosses the network in clear)'),
+  filter: declare('string', z.string().default(DEFAULT_FILTER), 'LDAP filter'),
+  pageSize: declare(
+    'number',
+    number().min(1, { error: `expected 1 to ${AD_PAGE_SIZE}` }).max(AD_PAGE_SIZE, { error: `expected 1 to ${AD_PAGE_SIZE}` }).default(AD_PAGE_SIZE),
+    `users per page, 1..${AD_PAGE_SIZE}`,
+    `${AD_PAGE_SIZE}, AD's MaxPageSize`,
+  ),
+  maxRetries: declare('number', number().min(0, { error: 'expected 0 or more' }).default(3), 'times a dropped or stalled connection starts the export over'),
+  timeout: declare(
+    'number',
+    z.coerce.number({ error: 'expected a number of seconds' }).positive({ error: 'expected a number of seconds' }).default(120),
+    'seconds one request may take before the connection counts as dropped',
+  ),
+};
+
+const Args = z.object(shapeOf(OPTIONS));
 type Args = z.infer<typeof Args>;
 
 export const exportOnpremCommand: Command<Args> = {
   name: 'export onprem',
   summary: 'export AD users from a domain controller to the on-prem CSV reconcile reads: idrecon export onprem',
   usage: USAGE,
-  options: {
-    'ldap-url': { type: 'string', describe: 'the DC: ldaps://dc01.contoso.com, or ldap://... with --start-tls' },
-    'base-dn': { type: 'string', array: true, describe: 'where to search, e.g. "DC=contoso,DC=com" (repeatable)' },
-    'bind-dn': { type: 'string', describe: 'the read-only account: svc-idrecon@contoso.com, or its DN' },
-    out: { type: 'string', describe: 'on-prem CSV to write' },
-    'start-tls': { type: 'boolean', describe: 'with ldap://: encrypt the connection with StartTLS before binding' },
-    'ca-file': { type: 'string', describe: "PEM file of the CA that issued the DC's certificate, if not trusted by this machine" },
-    'insecure-plain-ldap': { type: 'boolean', describe: 'allow a bind over unencrypted ldap:// (the password crosses the network in clear)' },
-    filter: { type: 'string', describe: `LDAP filter (default ${DEFAULT_FILTER})` },
-    'page-size': { type: 'number', describe: `users per page, 1..${AD_PAGE_SIZE} (default ${AD_PAGE_SIZE}, AD's MaxPageSize)` },
-    'max-retries': { type: 'number', describe: 'times a dropped or stalled connection starts the export over (default 3)' },
-    timeout: { type: 'number', describe: 'seconds one request may take before the connection counts as dropped (default 120)' },
-  },
+  options: helpOf(OPTIONS),
   schema: Args,
   async run(args, io) {
     const password = process.env[PASSWORD_ENV];

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
-import type { Command, CommandIo } from '../options';
+import { type Command, type CommandIo, declare, helpOf, shapeOf } from '../options';
 import { ENCODINGS, type Encoding } from '../io/csv-reader';
 import { type PlanRow, countPlan, readPlan } from '../formats/plan';
-import { PLAN_OPTIONS, PlanArgs, planSummary, writePlan } from '../plan/write';
+import { PLAN, PLAN_OPTIONS, planSummary, writePlan } from '../plan/write';
 
 const USAGE = `Turns a reconciliation into a remediation plan for a change board to approve in a spreadsheet,
 or checks a plan that came back.
@@ -22,12 +22,17 @@ formulas, numbers or dates kept as text) and reads back after a spreadsheet save
 they are never applied); it exits 0 only when no approved row was edited and no row is malformed,
 else 3. See docs/plan.md.`;
 
-const Args = PlanArgs.extend({
+const OPTIONS = {
+  reconciliation: declare('string', z.string().optional(), 'reconciliation.csv written by idrecon reconcile'),
+  out: declare('string', z.string().optional(), 'plan CSV to write'),
+  encoding: declare('string', z.enum(ENCODINGS).default('auto'), 'plan verify: auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252 (Excel\'s "CSV")'),
+};
+
+const Args = z.object({
+  ...shapeOf(PLAN),
   verify: z.enum(['verify'], { error: "expected 'verify' (idrecon plan verify FILE) or no word at all" }).optional(),
   file: z.string().optional(),
-  reconciliation: z.string().optional(),
-  out: z.string().optional(),
-  encoding: z.enum(ENCODINGS).default('auto'),
+  ...shapeOf(OPTIONS),
 });
 type Args = z.infer<typeof Args>;
 
@@ -60,12 +65,7 @@ export const plan: Command<Args> = {
   positionals: '[verify] [file]',
   summary: 'write a remediation plan to approve in a spreadsheet, or verify one (plan verify FILE)',
   usage: USAGE,
-  options: {
-    reconciliation: { type: 'string', describe: 'reconciliation.csv written by idrecon reconcile' },
-    out: { type: 'string', describe: 'plan CSV to write' },
-    encoding: { type: 'string', describe: 'plan verify: auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252 (Excel\'s "CSV")' },
-    ...PLAN_OPTIONS,
-  },
+  options: { ...helpOf(OPTIONS), ...PLAN_OPTIONS },
   schema: Args,
   async run(args, io) {
     if (args.verify) {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
-import type { Command } from '../options';
-import { newPlanId } from '../plan/write';
+import { type Command, declare, helpOf, shapeOf } from '../options';
+import { PLAN, newPlanId } from '../plan/write';
 import { writeRollbackPlan } from '../plan/rollback';
 
 const USAGE = `Writes a plan that undoes an applied one: for every row that was applied, put back the
@@ -12,22 +12,20 @@ then applied with idrecon apply.
 Usage:
   idrecon rollback --results results.csv --out rollback-plan.csv [--plan-id ID]`;
 
-const Args = z.object({
-  results: z.string({ error: 'expected the results file of an apply run' }),
-  out: z.string({ error: 'expected a file name for the rollback plan' }),
-  planId: z.string().regex(/^[\w.-]+$/, { error: 'expected letters, digits, dots, dashes or underscores' }).optional(),
-});
+const OPTIONS = {
+  results: declare('string', z.string({ error: 'expected the results file of an apply run' }), 'results.csv of an apply run'),
+  out: declare('string', z.string({ error: 'expected a file name for the rollback plan' }), 'rollback plan CSV to write'),
+  planId: declare('string', PLAN.planId.schema, 'id of the rollback plan', PLAN.planId.defaultText),
+};
+
+const Args = z.object(shapeOf(OPTIONS));
 type Args = z.infer<typeof Args>;
 
 export const rollback: Command<Args> = {
   name: 'rollback',
   summary: 'write a plan that restores what an apply run changed (approval needed again)',
   usage: USAGE,
-  options: {
-    results: { type: 'string', describe: 'results.csv of an apply run' },
-    out: { type: 'string', describe: 'rollback plan CSV to write' },
-    'plan-id': { type: 'string', describe: 'id of the rollback plan (default: plan-DATE-TIME-random)' },
-  },
+  options: helpOf(OPTIONS),
   schema: Args,
   async run(args, io) {
     if (resolve(args.out) === resolve(args.results)) {

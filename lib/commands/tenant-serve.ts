@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { startTenant } from '../tenant/server';
 import { type TenantState } from '../tenant/state';
-import { readDomainList } from '../formats/domains';
+import { DOMAIN_CSV_COLUMNS, readDomainList } from '../formats/domains';
 import { readCloudUsers } from '../formats/cloud-users';
 import { WRITE_BUDGET } from '../tenant/throttle';
 import { IDRECON_PERMISSIONS } from '../tenant/token';
-import type { Command } from '../options';
+import { type Command, declare, helpOf, shapeOf } from '../options';
 
 const USAGE = `Serves a local, Graph v1.0-compatible tenant on 127.0.0.1, seeded from a cloud export, to
 rehearse exports and fixes without touching a real tenant.
@@ -29,61 +29,58 @@ const FRACTION = { error: 'expected a fraction 0..1' };
 const fraction = z.coerce.number(FRACTION).min(0, FRACTION).max(1, FRACTION).default(0);
 const count = (d: number) => z.coerce.number({ error: 'expected a whole number' }).int().min(0, { error: 'expected 0 or more' }).default(d);
 
-const Args = z.object({
-  what: z.enum(['serve'], { error: "expected 'serve' (idrecon tenant serve)" }),
-  users: z.string({ error: 'expected a cloud CSV file name' }),
-  domains: z.string().optional(),
-  port: z.coerce.number({ error: 'expected a port number' }).int().min(0, { error: 'expected 0..65535' }).max(65535, { error: 'expected 0..65535' }).default(0),
-  tenantId: z.string().min(1).default('00000000-0000-4000-8000-00000000d1d0'),
-  clientId: z.string().min(1).default('00000000-0000-4000-8000-0000000a9901'),
-  clientSecretEnv: z.string().default('IDRECON_CLIENT_SECRET'),
-  certificate: z.string().optional(),
-  permissions: z
-    .string()
-    .default(IDRECON_PERMISSIONS.join(','))
-    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)),
-  tlsCert: z.string().optional(),
-  tlsKey: z.string().optional(),
-  save: z.string().optional(),
-  writeBudget: count(WRITE_BUDGET.limit),
-  writeWindow: z.coerce.number({ error: 'expected a whole number of seconds' }).int().min(1, { error: 'expected 1 or more' }).default(WRITE_BUDGET.windowMs / 1000),
-  resourceUnits: z.coerce.number({ error: 'expected a whole number' }).int().min(1, { error: 'expected 1 or more' }).optional(),
-  faultUnavailable: fraction,
-  faultTimeout: fraction,
-  faultDrop: fraction,
-  latency: count(0),
-  seed: count(1),
-  pim: z.boolean().default(true),
-});
+const OPTIONS = {
+  users: declare('string', z.string({ error: 'expected a cloud CSV file name' }), 'cloud CSV to seed the users from (the format export cloud writes)'),
+  domains: declare('string', z.string().optional(), `domains CSV (${DOMAIN_CSV_COLUMNS.join(',')})`, 'every UPN suffix, managed'),
+  port: declare(
+    'number',
+    z.coerce.number({ error: 'expected a port number' }).int().min(0, { error: 'expected 0..65535' }).max(65535, { error: 'expected 0..65535' }).default(0),
+    'port on 127.0.0.1',
+    '0: any free port',
+  ),
+  tenantId: declare('string', z.string().min(1).default('00000000-0000-4000-8000-00000000d1d0'), 'tenant id callers must name'),
+  clientId: declare('string', z.string().min(1).default('00000000-0000-4000-8000-0000000a9901'), 'the one app allowed to sign in'),
+  clientSecretEnv: declare('string', z.string().default('IDRECON_CLIENT_SECRET'), "environment variable holding the app's secret"),
+  certificate: declare('string', z.string().optional(), "the app's certificate (PEM; a file with the key too is fine), for certificate sign-in"),
+  permissions: declare(
+    'string',
+    z
+      .string()
+      .default(IDRECON_PERMISSIONS.join(','))
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)),
+    'application permissions granted to the app, comma-separated',
+  ),
+  tlsCert: declare('string', z.string().optional(), 'PEM certificate to serve HTTPS with (with --tls-key)'),
+  tlsKey: declare('string', z.string().optional(), 'PEM private key of --tls-cert'),
+  save: declare('string', z.string().optional(), 'cloud CSV kept up to date with the tenant (written within a second of each change)'),
+  writeBudget: declare('number', count(WRITE_BUDGET.limit), 'writes per window per app before 429'),
+  writeWindow: declare(
+    'number',
+    z.coerce.number({ error: 'expected a whole number of seconds' }).int().min(1, { error: 'expected 1 or more' }).default(WRITE_BUDGET.windowMs / 1000),
+    'seconds of the write window',
+  ),
+  resourceUnits: declare(
+    'number',
+    z.coerce.number({ error: 'expected a whole number' }).int().min(1, { error: 'expected 1 or more' }).optional(),
+    'resource units per 10 s per app',
+    'by tenant size, 3500/5000/8000',
+  ),
+  faultUnavailable: declare('number', fraction, 'fraction of Graph requests answered 503 Service Unavailable'),
+  faultTimeout: declare('number', fraction, 'fraction of Graph requests answered 504 Gateway Timeout'),
+  faultDrop: declare('number', fraction, 'fraction of Graph requests whose connection is dropped'),
+  latency: declare('number', count(0), 'add a random 0..N ms to each Graph request'),
+  seed: declare('number', count(1), 'seed of the fault sequence and of the $batch answer order, to repeat a run'),
+  pim: declare('boolean', z.boolean().default(true), '--no-pim: the tenant has no PIM licence, so role eligibility cannot be read'),
+};
+
+const Args = z.object(shapeOf(OPTIONS));
 type Args = z.infer<typeof Args>;
 
 export const tenantCommand: Command<Args> = {
-  name: 'tenant',
-  positionals: '<what>',
-  summary: 'serve a local Graph-compatible tenant seeded from a cloud CSV: idrecon tenant serve',
+  name: 'tenant serve',
+  summary: 'serve a local Graph-compatible tenant seeded from a cloud CSV',
   usage: USAGE,
-  options: {
-    users: { type: 'string', describe: 'cloud CSV to seed the users from (the format export cloud writes)' },
-    domains: { type: 'string', describe: 'domains CSV (id,authenticationType,isInitial,isVerified); default: every UPN suffix, managed' },
-    port: { type: 'number', describe: 'port on 127.0.0.1 (default 0: any free port)' },
-    'tenant-id': { type: 'string', describe: 'tenant id callers must name' },
-    'client-id': { type: 'string', describe: 'the one app allowed to sign in' },
-    'client-secret-env': { type: 'string', describe: "environment variable holding the app's secret (default IDRECON_CLIENT_SECRET)" },
-    certificate: { type: 'string', describe: "the app's certificate (PEM; a file with the key too is fine), for certificate sign-in" },
-    permissions: { type: 'string', describe: `application permissions granted to the app, comma-separated (default ${IDRECON_PERMISSIONS.join(',')})` },
-    'tls-cert': { type: 'string', describe: 'PEM certificate to serve HTTPS with (with --tls-key)' },
-    'tls-key': { type: 'string', describe: 'PEM private key of --tls-cert' },
-    save: { type: 'string', describe: 'cloud CSV kept up to date with the tenant (written within a second of each change)' },
-    'write-budget': { type: 'number', describe: `writes per window per app before 429 (default ${WRITE_BUDGET.limit})` },
-    'write-window': { type: 'number', describe: `seconds of the write window (default ${WRITE_BUDGET.windowMs / 1000})` },
-    'resource-units': { type: 'number', describe: 'resource units per 10 s per app (default by tenant size, 3500/5000/8000)' },
-    'fault-unavailable': { type: 'number', describe: 'fraction of Graph requests answered 503 Service Unavailable' },
-    'fault-timeout': { type: 'number', describe: 'fraction of Graph requests answered 504 Gateway Timeout' },
-    'fault-drop': { type: 'number', describe: 'fraction of Graph requests whose connection is dropped' },
-    latency: { type: 'number', describe: 'add a random 0..N ms to each Graph request' },
-    seed: { type: 'number', describe: 'seed of the fault sequence and of the $batch answer order, to repeat a run (default 1)' },
-    pim: { type: 'boolean', describe: '--no-pim: the tenant has no PIM licence, so role eligibility cannot be read' },
-  },
+  options: helpOf(OPTIONS),
   schema: Args,
   async run(args, io) {
     const secret = process.env[args.clientSecretEnv] || undefined;

@@ -3,9 +3,9 @@
  * with the options both accept.
  */
 import { randomBytes } from 'node:crypto';
-import type { Options } from 'yargs';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
+import { declare, helpOf, shapeOf } from '../options';
 import { writeWhole } from '../io/csv-writer';
 import { checkAgainstManifest } from '../io/output-set';
 import { readReconciliation } from '../formats/reconciliation';
@@ -14,23 +14,23 @@ import { type Domains, readDomains } from '../formats/domains';
 import { type PlanContext, propose } from './rows';
 import { type Action, PlanWriter } from '../formats/plan';
 
-export const PLAN_OPTIONS: Record<string, Options> = {
-  domains: { type: 'string', describe: 'domains export (idrecon export cloud --domains-out): which are federated, which is initial' },
-  'federated-domains': { type: 'string', describe: "federated domains, comma-separated ('none' if none), instead of --domains" },
-  'initial-domain': { type: 'string', describe: 'the tenant\'s initial domain (x.onmicrosoft.com), with --federated-domains' },
-  'clear-instead-of-set': { type: 'boolean', describe: 'propose clearing the ImmutableID (Entra Connect stamps it) instead of setting it' },
-  okta: { type: 'string', describe: 'Okta export (idrecon export okta): what Okta pushes as ImmutableID; reconcile adds okta_* columns, a plan Okta\'s checks' },
-  'plan-id': { type: 'string', describe: 'id of the plan, e.g. the change ticket (default: plan-DATE-TIME-random)' },
+export const PLAN = {
+  domains: declare('string', z.string().optional(), 'domains export (idrecon export cloud --domains-out): which are federated, which is initial'),
+  federatedDomains: declare('string', z.string().optional(), "federated domains, comma-separated ('none' if none), instead of --domains"),
+  initialDomain: declare('string', z.string().optional(), "the tenant's initial domain (x.onmicrosoft.com), with --federated-domains"),
+  clearInsteadOfSet: declare('boolean', z.boolean().default(false), 'propose clearing the ImmutableID (Entra Connect stamps it) instead of setting it'),
+  okta: declare('string', z.string().optional(), "Okta export (idrecon export okta): what Okta pushes as ImmutableID; reconcile adds okta_* columns, a plan Okta's checks"),
+  planId: declare(
+    'string',
+    z.string().regex(/^[\w.-]+$/, { error: 'expected letters, digits, dots, dashes or underscores' }).optional(),
+    'id of the plan, e.g. the change ticket',
+    'plan-DATE-TIME-random',
+  ),
 };
 
-export const PlanArgs = z.object({
-  domains: z.string().optional(),
-  federatedDomains: z.string().optional(),
-  initialDomain: z.string().optional(),
-  clearInsteadOfSet: z.boolean().default(false),
-  okta: z.string().optional(),
-  planId: z.string().regex(/^[\w.-]+$/, { error: 'expected letters, digits, dots, dashes or underscores' }).optional(),
-});
+export const PLAN_OPTIONS = helpOf(PLAN);
+
+export const PlanArgs = z.object(shapeOf(PLAN));
 export type PlanArgs = z.infer<typeof PlanArgs>;
 
 export function newPlanId(now: Date): string {

@@ -50,6 +50,6 @@ describe('idrecon tenant serve refuses to start', () => {
 
   it('names the subcommand it expects', async () => {
     const result = await runCli(['tenant', 'start', '--users', 'x.csv'], { IDRECON_CLIENT_SECRET: SECRET });
-    expect(result).toMatchObject({ code: 2, stderr: "idrecon: <what>: expected 'serve' (idrecon tenant serve), got 'start'\n" });
+    expect(result).toMatchObject({ code: 2, stderr: "idrecon: <what>: expected 'serve' (idrecon tenant serve), got 'start'; see idrecon tenant --help\n" });
   });
 });
