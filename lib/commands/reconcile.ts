@@ -13,7 +13,7 @@ import { prepareOutputFolder } from '../io/output';
 import { publishSet } from '../io/output-set';
 import { PLAN_OPTIONS, PlanArgs, type PlanResult, PlanWriter, newPlanId, planDomains, planSummary, writePlanTo } from '../plan/write';
 import { readDomains } from '../plan/inputs';
-import { loadBoth } from '../reconcile/load';
+import { loadBoth, partnersAhead } from '../reconcile/load';
 import { parseAdvice } from '../reconcile/advice';
 import { AttentionSample } from '../reconcile/attention';
 import { renderReport } from '../reconcile/html-report';
@@ -141,10 +141,11 @@ export const reconcile: Command<Args> = {
     const counter = new SummaryCounter();
     const failOn = new Set(args.failOn);
     let gated = 0;
+    const on = onprem.table;
+    const cl = cloud.table;
+    const ahead = threads > 1 ? partnersAhead(on, cl, indexes) : undefined;
     try {
-      const on = onprem.table;
-      const cl = cloud.table;
-      for (const row of classify(on, cl, classifyWith, indexes)) {
+      for (const row of classify(on, cl, classifyWith, { ...indexes, partners: ahead?.partners })) {
         const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
         const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
         counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
@@ -191,6 +192,8 @@ export const reconcile: Command<Args> = {
     } catch (err) {
       await Promise.all(outputs.map((out) => out.abort()));
       throw err;
+    } finally {
+      await ahead?.stop();
     }
     if (gated > 0) {
       throw new IdreconError('GATE_FAILED', `${gated} rows have a status named in --fail-on (${args.failOn.join(',')}); see ${join(args.out, 'reconciliation.csv')}`);
