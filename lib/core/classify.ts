@@ -123,7 +123,7 @@ export interface Indexes {
 
 /**
  * `cloud[o]`: the first cloud row with on-prem row o's UPN key, or -1; filled for the rows below
- * `done[0]` (read atomically). Rows not yet filled are looked up here, so the answer never waits
+ * `done[0]` (read atomically); `done[1]`: the row classify is at. Rows not yet filled are looked up here, so the answer never waits
  * on, nor depends on, the other thread.
  */
 export interface Partners {
@@ -131,15 +131,30 @@ export interface Partners {
   done: Int32Array;
 }
 
-/** Fills `out` (see Partners) in row order, publishing progress every 16k rows. Runs on its own thread. */
+/** How far ahead of classify the partner thread runs: near enough that what it reads is still in the shared cache. */
+const PARTNERS_AHEAD = 4096;
+
+/**
+ * Fills `out` (see Partners) in row order, publishing progress every 256 rows, and reads the
+ * cloud row's cells that writing the row will read: they are scattered over the cloud table, so
+ * the reads miss the cache; done here, a little ahead of classify (done[1] is where classify is),
+ * they leave those lines in the cache the two cores share. Runs on its own thread.
+ */
 export function partnersByUpn(on: OnpremTable, cl: CloudTable, byUpn: Indexes['cloud']['byUpn'], out: Partners): void {
   const keys = upnKeys(cl);
   const bytes = on.arena.bytes;
+  let touched = 0;
   for (let o = 0; o < on.count; o++) {
-    out.cloud[o] = on.keyLen[o] === 0 ? -1 : byUpn.find(keys, bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
-    if ((o & 0x3fff) === 0x3fff) Atomics.store(out.done, 0, o + 1);
+    if ((o & 0xff) === 0) {
+      Atomics.store(out.done, 0, o);
+      for (let at = Atomics.load(out.done, 1); o - at > PARTNERS_AHEAD; at = Atomics.load(out.done, 1)) Atomics.wait(out.done, 1, at, 5);
+    }
+    const c = on.keyLen[o] === 0 ? -1 : byUpn.find(keys, bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+    out.cloud[o] = c;
+    if (c >= 0) touched += cl.upnLen[c] + cl.objectIdLen[c] + cl.line[c] + cl.sync[c] + cl.idKind[c] + cl.ids[c * 16] + cl.arena.bytes[cl.objectIdAt[c]];
   }
   Atomics.store(out.done, 0, on.count);
+  Atomics.store(out.done, 2, touched);
 }
 
 export function* classify(
@@ -193,6 +208,10 @@ export function* classify(
   let partnersDone = 0;
   /** The first cloud row with on-prem row o's UPN key, or -1: from the other thread when it got there first. */
   const partnerOf = (o: number): number => {
+    if (partners && (o & 0xff) === 0) {
+      Atomics.store(partners.done, 1, o);
+      Atomics.notify(partners.done, 1);
+    }
     if (partners && (o < partnersDone || o < (partnersDone = Atomics.load(partners.done, 0)))) return partners.cloud[o];
     return on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
   };

@@ -266,7 +266,7 @@ export async function loadBoth(
  * thread costs time, never a different answer.
  */
 export function partnersAhead(on: OnpremTable, cl: CloudTable, indexes: Indexes): { partners: Partners; stop(): Promise<void> } {
-  const partners: Partners = { cloud: i32(on.count), done: i32(1) };
+  const partners: Partners = { cloud: i32(on.count), done: i32(3) };
   const worker = new Worker(join(__dirname, 'join-worker.js'), { workerData: { on, cl, byUpn: indexes.cloud.byUpn, out: partners } });
   worker.on('error', () => undefined);
   worker.unref();
