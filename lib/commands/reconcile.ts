@@ -19,7 +19,9 @@ import { AttentionSample } from '../reconcile/attention';
 import { renderReport } from '../reconcile/html-report';
 import { OKTA_RECONCILIATION_COLUMNS, OktaView } from '../reconcile/okta';
 import { classifyOptions, readTenantSettings, resolveTenantSettings } from '../reconcile/tenant-settings';
-import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable, writeReconciliationRow } from '../reconcile/report';
+import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable } from '../reconcile/report';
+import { Verdicts } from '../reconcile/verdicts';
+import { rowBytes, writeRows } from '../reconcile/write';
 import { PACKAGE_ROOT, VERSION } from '../version';
 
 const USAGE = `Joins an on-prem AD export and a cloud (Entra ID) export on UPN, derives the ImmutableID each
@@ -145,20 +147,22 @@ export const reconcile: Command<Args> = {
     const cl = cloud.table;
     const ahead = threads > 1 ? partnersAhead(on, cl, indexes) : undefined;
     try {
+      // Classify first, keeping each verdict (24 bytes a row), then write the rows on both threads.
+      const verdicts = new Verdicts(on.count + cl.count);
+      const sampled: number[] = [];
       for (const row of classify(on, cl, classifyWith, { ...indexes, partners: ahead?.partners })) {
         const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
         const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
         counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
         if (failOn.has(row.status)) gated++;
-        const mark = sample?.wants(row.status, row.reason) ? reconciliation.mark(64 << 10) : undefined;
-        writeReconciliationRow(reconciliation, row, on, cl);
-        if (okta) okta.write(reconciliation, row, on, cl);
-        reconciliation.endRow();
-        if (mark) sample!.add(reconciliation.rowSince(mark));
-        if (reconciliation.backlog) await reconciliation.drain();
+        if (sample?.wants(row.status, row.reason)) sampled.push(verdicts.count);
+        verdicts.add(row);
         if (onReject) await rejects.row(onReject);
         if (clReject) await rejects.row(clReject);
       }
+      await ahead?.stop();
+      await writeRows(reconciliation, verdicts, on, cl, threads, okta);
+      for (const i of sampled) sample!.add(rowBytes(i, verdicts, on, cl, okta));
       const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
       if (okta) summary.okta = okta.summary();
       // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.

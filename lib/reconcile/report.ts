@@ -7,7 +7,7 @@ import { type ReconRow, STATUSES, type Status } from '../core/classify';
 import { type TenantSettings, settingsLine } from './tenant-settings';
 import { writeDisplayGuid, writeImmutableId } from '../core/guid';
 import type { CsvStats } from '../io/csv-reader';
-import type { ByteCsvWriter } from '../io/csv-writer';
+import type { CsvBytes } from '../io/csv-writer';
 import { type Colour, NO_COLOUR } from '../io/colour';
 import { join } from 'node:path';
 import type { OktaSummary } from './okta';
@@ -44,7 +44,7 @@ const SYNC = [ascii(''), ascii('true'), ascii('false')];
 const PRIVILEGED = [ascii(''), ascii('True'), ascii('False')];
 
 /** Writes the fields of one reconciliation row (the caller ends it), copying each value from the tables (docs/reconcile.md has the columns). */
-export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
+export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
   const o = row.onprem;
   const c = row.cloud;
   if (o >= 0) upn(w, on, o);
@@ -91,16 +91,16 @@ export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: Onpr
   else w.empty();
 }
 
-function upn(w: ByteCsvWriter, t: OnpremTable | CloudTable, i: number): void {
+function upn(w: CsvBytes, t: OnpremTable | CloudTable, i: number): void {
   w.field(t.arena.bytes, t.upnAt[i], t.upnAt[i] + t.upnLen[i]);
 }
 
-function immutableId(w: ByteCsvWriter, src: Uint8Array, at: number): void {
+function immutableId(w: CsvBytes, src: Uint8Array, at: number): void {
   writeImmutableId(src, at, w.next(24), w.pos);
   w.placed(24);
 }
 
-function displayGuid(w: ByteCsvWriter, src: Uint8Array, at: number): void {
+function displayGuid(w: CsvBytes, src: Uint8Array, at: number): void {
   writeDisplayGuid(src, at, w.next(36), w.pos);
   w.placed(36);
 }
