@@ -21,7 +21,7 @@ import { OKTA_RECONCILIATION_COLUMNS, OktaView } from '../reconcile/okta';
 import { classifyOptions, readTenantSettings, resolveTenantSettings } from '../reconcile/tenant-settings';
 import { REJECT_COLUMNS, RECONCILIATION_COLUMNS, SummaryCounter, inputSummary, rejectFields, summaryTable } from '../reconcile/report';
 import { Verdicts } from '../reconcile/verdicts';
-import { rowBytes, writeRows } from '../reconcile/write';
+import { rowsAgain, writeRows } from '../reconcile/write';
 import { PACKAGE_ROOT, VERSION } from '../version';
 
 const USAGE = `Joins an on-prem AD export and a cloud (Entra ID) export on UPN, derives the ImmutableID each
@@ -91,7 +91,7 @@ export const reconcile: Command<Args> = {
     'cloud-id-column': column('cloud object id column, if not id / ObjectId'),
     'cloud-immutable-id-column': column('cloud ImmutableID column, if not onPremisesImmutableId / ImmutableId'),
     'cloud-sync-column': column('cloud onPremisesSyncEnabled column'),
-    threads: { type: 'number', describe: 'read the two exports on this many threads: 1 or 2 (default: 2 when the machine has two cores and the files are over 16 MB)' },
+    threads: { type: 'number', describe: 'threads for reading, joining and writing: 1 or 2 (default: 2 when the machine has two cores, for reading from 16 MB of input, for joining and writing from 64 MB)' },
     report: { type: 'boolean', describe: 'write DIR/report.html (default; --no-report leaves it out)' },
     plan: { type: 'boolean', describe: 'also write DIR/plan.csv, as idrecon plan would (takes the plan options below)' },
     ...PLAN_OPTIONS,
@@ -126,7 +126,7 @@ export const reconcile: Command<Args> = {
     };
     // A bad Okta file is found out before the exports are read.
     const okta = args.okta ? await OktaView.load(args.okta) : undefined;
-    const threads = args.threads ?? (await defaultThreads(args.onprem, args.cloud));
+    const threads = args.threads ?? (await defaultThreads(PARALLEL_READ_FROM_BYTES, args.onprem, args.cloud));
     const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
     progress.done();
 
@@ -145,7 +145,9 @@ export const reconcile: Command<Args> = {
     let gated = 0;
     const on = onprem.table;
     const cl = cloud.table;
-    const ahead = threads > 1 ? partnersAhead(on, cl, indexes) : undefined;
+    // Joining and writing on a second thread pays only on larger files than reading does.
+    const workThreads = args.threads ?? (await defaultThreads(PARALLEL_WORK_FROM_BYTES, args.onprem, args.cloud));
+    const ahead = workThreads > 1 ? partnersAhead(on, cl, indexes) : undefined;
     try {
       // Classify first, keeping each verdict (24 bytes a row), then write the rows on both threads.
       const verdicts = new Verdicts(on.count + cl.count);
@@ -161,8 +163,8 @@ export const reconcile: Command<Args> = {
         if (clReject) await rejects.row(clReject);
       }
       await ahead?.stop();
-      await writeRows(reconciliation, verdicts, on, cl, threads, okta);
-      for (const i of sampled) sample!.add(rowBytes(i, verdicts, on, cl, okta));
+      await writeRows(reconciliation, verdicts, on, cl, workThreads, okta);
+      for (const bytes of rowsAgain(sampled, verdicts, on, cl, okta)) sample!.add(bytes);
       const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
       if (okta) summary.okta = okta.summary();
       // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
@@ -210,10 +212,12 @@ export const reconcile: Command<Args> = {
 const REPORT_ROWS_PER_GROUP = 500;
 
 /** Below 16 MB of input, starting a worker thread costs more than it saves. */
-const PARALLEL_FROM_BYTES = 16 << 20;
+const PARALLEL_READ_FROM_BYTES = 16 << 20;
+/** Below 64 MB (about 230,000 users), the join and write threads cost more to start than they save. */
+const PARALLEL_WORK_FROM_BYTES = 64 << 20;
 
-async function defaultThreads(...files: string[]): Promise<number> {
+async function defaultThreads(fromBytes: number, ...files: string[]): Promise<number> {
   if (availableParallelism() < 2) return 1;
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
-  return sizes.reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES ? 2 : 1;
+  return sizes.reduce((a, b) => a + b, 0) >= fromBytes ? 2 : 1;
 }

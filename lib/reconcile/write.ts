@@ -23,16 +23,17 @@ export type WriterMessage = { type: 'chunk'; chunk: Uint8Array } | { type: 'bloc
 /** Rows per block: small enough that a finished block waits in memory only briefly (about 3 MB). */
 const BLOCK_ROWS = 1 << 14;
 
-/** One row as it is written (CRLF included), again, for report.html's sample. */
-export function rowBytes(i: number, verdicts: Verdicts, on: OnpremTable, cl: CloudTable, okta: OktaView | undefined): Buffer {
-  const chunks: Buffer[] = [];
-  const out = new CsvBytes((chunk) => chunks.push(Buffer.from(chunk)));
-  const row = verdicts.row(i, blankRow());
-  writeReconciliationRow(out, row, on, cl);
-  if (okta) okta.write(out, row, on, cl, false);
-  out.endRow();
-  out.flush();
-  return Buffer.concat(chunks);
+/** Rows `indices` as they are written (CRLF included), formatted again for report.html's sample. */
+export function rowsAgain(indices: readonly number[], verdicts: Verdicts, on: OnpremTable, cl: CloudTable, okta: OktaView | undefined): Buffer[] {
+  const spilled: Buffer[] = [];
+  const out = new CsvBytes((chunk) => spilled.push(Buffer.from(chunk)), 64 << 10);
+  const row = blankRow();
+  return indices.map((i) => {
+    writeReconciliationRow(out, verdicts.row(i, row), on, cl);
+    if (okta) okta.write(out, row, on, cl, false);
+    out.endRow();
+    return Buffer.concat([...spilled.splice(0), out.take()]);
+  });
 }
 
 export async function writeRows(w: ByteCsvWriter, verdicts: Verdicts, on: OnpremTable, cl: CloudTable, threads: number, okta: OktaView | undefined): Promise<void> {
