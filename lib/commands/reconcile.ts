@@ -13,7 +13,7 @@ import { prepareOutputFolder } from '../io/output';
 import { publishSet } from '../io/output-set';
 import { PLAN_OPTIONS, PlanArgs, type PlanResult, PlanWriter, newPlanId, planDomains, planSummary, writePlanTo } from '../plan/write';
 import { readDomains } from '../plan/inputs';
-import { loadBoth, partnersAhead } from '../reconcile/load';
+import { loadBoth, partnersThread } from '../reconcile/load';
 import { parseAdvice } from '../reconcile/advice';
 import { AttentionSample } from '../reconcile/attention';
 import { renderReport } from '../reconcile/html-report';
@@ -147,7 +147,7 @@ export const reconcile: Command<Args> = {
     const cl = cloud.table;
     // Joining and writing on a second thread pays only on larger files than reading does.
     const workThreads = args.threads ?? (await defaultThreads(PARALLEL_WORK_FROM_BYTES, args.onprem, args.cloud));
-    const ahead = workThreads > 1 ? partnersAhead(on, cl, indexes) : undefined;
+    const ahead = workThreads > 1 ? partnersThread(on, cl, indexes) : undefined;
     try {
       // Classify first, keeping each verdict (24 bytes a row), then write the rows on both threads.
       const verdicts = new Verdicts(on.count + cl.count);

@@ -122,39 +122,28 @@ export interface Indexes {
 }
 
 /**
- * `cloud[o]`: the first cloud row with on-prem row o's UPN key, or -1; filled for the rows below
- * `done[0]` (read atomically); `done[1]`: the row classify is at. Rows not yet filled are looked up here, so the answer never waits
- * on, nor depends on, the other thread.
+ * `cloud[o]`: the first cloud row with on-prem row o's UPN key, or -1, filled by another thread
+ * from the last row down: rows from `done[0]` up are filled (read atomically). classify looks up
+ * the rows below itself, from the first up, and says in `done[1]` where it is; the two meet, and
+ * no row is looked up twice (but for a few hundred where they meet). The answer never depends on
+ * how far the other thread got.
  */
 export interface Partners {
   cloud: Int32Array;
   done: Int32Array;
 }
 
-/** How far ahead of classify the partner thread runs: near enough that what it reads is still in the shared cache. */
-const PARTNERS_AHEAD = 4096;
-
-/**
- * Fills `out` (see Partners) in row order, publishing progress every 256 rows, and reads the
- * cloud row's cells that writing the row will read: they are scattered over the cloud table, so
- * the reads miss the cache; done here, a little ahead of classify (done[1] is where classify is),
- * they leave those lines in the cache the two cores share. Runs on its own thread.
- */
+/** Fills `out` (see Partners) from the last row down, publishing every 256 rows, until it meets classify. Runs on its own thread. */
 export function partnersByUpn(on: OnpremTable, cl: CloudTable, byUpn: Indexes['cloud']['byUpn'], out: Partners): void {
   const keys = upnKeys(cl);
   const bytes = on.arena.bytes;
-  let touched = 0;
-  for (let o = 0; o < on.count; o++) {
+  for (let o = on.count - 1; o >= 0; o--) {
+    out.cloud[o] = on.keyLen[o] === 0 ? -1 : byUpn.find(keys, bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
     if ((o & 0xff) === 0) {
       Atomics.store(out.done, 0, o);
-      for (let at = Atomics.load(out.done, 1); o - at > PARTNERS_AHEAD; at = Atomics.load(out.done, 1)) Atomics.wait(out.done, 1, at, 5);
+      if (Atomics.load(out.done, 1) >= o) return;
     }
-    const c = on.keyLen[o] === 0 ? -1 : byUpn.find(keys, bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
-    out.cloud[o] = c;
-    if (c >= 0) touched += cl.upnLen[c] + cl.objectIdLen[c] + cl.line[c] + cl.sync[c] + cl.idKind[c] + cl.ids[c * 16] + cl.arena.bytes[cl.objectIdAt[c]];
   }
-  Atomics.store(out.done, 0, on.count);
-  Atomics.store(out.done, 2, touched);
 }
 
 export function* classify(
@@ -205,14 +194,15 @@ export function* classify(
     return r;
   };
   const partners = indexes.partners;
-  let partnersDone = 0;
+  let partnersFrom = partners ? Atomics.load(partners.done, 0) : Infinity;
   /** The first cloud row with on-prem row o's UPN key, or -1: from the other thread when it got there first. */
   const partnerOf = (o: number): number => {
-    if (partners && (o & 0xff) === 0) {
+    if (o >= partnersFrom) return partners!.cloud[o];
+    if (partners && (o & 0xfff) === 0) {
       Atomics.store(partners.done, 1, o);
-      Atomics.notify(partners.done, 1);
+      partnersFrom = Atomics.load(partners.done, 0);
+      if (o >= partnersFrom) return partners.cloud[o];
     }
-    if (partners && (o < partnersDone || o < (partnersDone = Atomics.load(partners.done, 0)))) return partners.cloud[o];
     return on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
   };
   /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */

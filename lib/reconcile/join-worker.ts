@@ -1,7 +1,7 @@
 /**
- * A worker thread that finds each on-prem row's UPN partner in the cloud table while the main
- * thread classifies and writes: the lookups are random reads all over the cloud index, so doing
- * them on the second core takes them off the path of the run. The tables are in shared memory.
+ * A worker thread that finds on-prem rows' UPN partners in the cloud table, from the last row
+ * down, while the main thread classifies from the first: the lookups are random reads all over
+ * the cloud index, and half of them move to the second core. The tables are in shared memory.
  */
 import { workerData } from 'node:worker_threads';
 import { type Partners, partnersByUpn } from '../core/classify';

@@ -261,12 +261,13 @@ export async function loadBoth(
 }
 
 /**
- * Starts the thread that finds the on-prem rows' UPN partners ahead of classify (Indexes.partners);
- * `stop` ends it. classify looks up any row the thread has not reached, so a slow or failed
+ * Starts the thread that finds the on-prem rows' UPN partners from the last row down while classify
+ * works from the first (Indexes.partners); `stop` ends it. classify looks up any row the thread has not reached, so a slow or failed
  * thread costs time, never a different answer.
  */
-export function partnersAhead(on: OnpremTable, cl: CloudTable, indexes: Indexes): { partners: Partners; stop(): Promise<void> } {
-  const partners: Partners = { cloud: i32(on.count), done: i32(3) };
+export function partnersThread(on: OnpremTable, cl: CloudTable, indexes: Indexes): { partners: Partners; stop(): Promise<void> } {
+  const partners: Partners = { cloud: i32(on.count), done: i32(2) };
+  partners.done[0] = on.count;
   const worker = new Worker(join(__dirname, 'join-worker.js'), { workerData: { on, cl, byUpn: indexes.cloud.byUpn, out: partners } });
   worker.on('error', () => undefined);
   worker.unref();
