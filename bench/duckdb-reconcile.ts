@@ -10,8 +10,10 @@
  * generated files use; idrecon also reads csvde, Base64, LDIF, LDAP escapes and bare hex, and
  * rejects rows with the wrong field count.
  *
+ * With --lean it runs leanSql instead: the query an admin reaching for DuckDB would write.
+ *
  * Run by bench/run.ts as its own process:
- *   node dist/bench/duckdb-reconcile.js --onprem F --cloud F --out FILE.csv [--threads N]
+ *   node dist/bench/duckdb-reconcile.js --onprem F --cloud F --out FILE.csv [--threads N] [--lean]
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -144,6 +146,42 @@ export function reconcileSql(onprem: string, cloud: string, out: string, onpremS
    ) TO ${literal(out)} (HEADER, DELIMITER ',')`;
 }
 
+/**
+ * The lean query: read_csv both files, lower-case the UPN, full outer join, the ImmutableID from
+ * the anchor GUID with substr/unhex/to_base64 (for cells shaped like a GUID), a CASE for match / missing / okta / mismatch / one
+ * side only, COPY TO. No duplicate or invalid rows, no reasons or prediction, no line numbers,
+ * no rejects, rows in whatever order the join gives.
+ */
+export function leanSql(onprem: string, cloud: string, out: string, onpremSkip: number): string {
+  const csv = `header = true, all_varchar = true, delim = ',', quote = '"', escape = '"'`;
+  const g = 'o.g';
+  return `COPY (
+     WITH o AS (
+       SELECT UserPrincipalName AS upn, lower(UserPrincipalName) AS k, coalesce(nullif("mS-DS-ConsistencyGuid", ''), ObjectGUID) AS g
+       FROM read_csv(${literal(onprem)}, skip = ${onpremSkip}, ${csv})
+     ), c AS (
+       SELECT userPrincipalName AS upn, lower(userPrincipalName) AS k, id, coalesce(onPremisesImmutableId, '') AS immutable_id
+       FROM read_csv(${literal(cloud)}, ${csv})
+     ), j AS (
+       SELECT o.upn, c.upn AS cloud_upn, c.id AS cloud_object_id, c.immutable_id, o.k IS NULL AS cloud_only, c.k IS NULL AS onprem_only,
+              CASE WHEN ${g} LIKE '________-____-____-____-____________' THEN
+                to_base64(unhex(substr(${g}, 7, 2) || substr(${g}, 5, 2) || substr(${g}, 3, 2) || substr(${g}, 1, 2) ||
+                substr(${g}, 12, 2) || substr(${g}, 10, 2) || substr(${g}, 17, 2) || substr(${g}, 15, 2) ||
+                substr(${g}, 20, 4) || substr(${g}, 25, 12))) END AS expected
+       FROM o FULL OUTER JOIN c ON o.k = c.k
+     )
+     SELECT coalesce(upn, cloud_upn) AS upn,
+            CASE WHEN cloud_only THEN 'cloud-only'
+                 WHEN onprem_only THEN 'onprem-only'
+                 WHEN immutable_id = expected THEN 'match'
+                 WHEN immutable_id = '' THEN 'missing'
+                 WHEN substr(immutable_id, 1, 3) IN ('00u', '0ua') THEN 'okta-anchored'
+                 ELSE 'mismatch' END AS status,
+            expected AS expected_immutable_id, immutable_id AS cloud_immutable_id, cloud_upn, cloud_object_id
+     FROM j
+   ) TO ${literal(out)} (HEADER, DELIMITER ',')`;
+}
+
 async function main(): Promise<void> {
   const onprem = option('onprem');
   const cloud = option('cloud');
@@ -152,7 +190,8 @@ async function main(): Promise<void> {
   const threads = option('threads');
   const db = await DuckDBInstance.create(':memory:', threads ? { threads } : {});
   const con = await db.connect();
-  await con.run(reconcileSql(onprem, cloud, out, startsWithTypeLine(onprem) ? 1 : 0));
+  const sql = process.argv.includes('--lean') ? leanSql : reconcileSql;
+  await con.run(sql(onprem, cloud, out, startsWithTypeLine(onprem) ? 1 : 0));
   const [[version, usedThreads]] = (await con.runAndReadAll("SELECT version(), current_setting('threads')")).getRowsJS();
   con.closeSync();
   db.closeSync();

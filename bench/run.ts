@@ -1,8 +1,9 @@
 /**
- * npm run bench: the reconcile suite runs `idrecon reconcile` (the built CLI, as a whole process)
- * and the same job done by DuckDB (bench/duckdb-reconcile.ts, its own process) alternately on
- * seeded exports of each size, checks that both give the same count per status, and reports wall
- * time and peak RSS (GNU time, Debian package `time`), the ratio between them and MB/s; the table
+ * npm run bench: the reconcile suite runs `idrecon reconcile` (the built CLI, as a whole process),
+ * the same job done by DuckDB and the lean query an admin would write in DuckDB
+ * (bench/duckdb-reconcile.ts, their own processes) alternately on seeded exports of each size,
+ * checks that idrecon and the whole-job DuckDB give the same count per status, and reports wall
+ * time, CPU time and peak RSS (GNU time, Debian package `time`), the ratios to both DuckDB jobs and MB/s; the table
  * goes to stdout and into docs/performance.md between the bench:reconcile markers. The apply
  * suite measures apply's throughput against the local tenant as a fraction of Graph's write budget.
  * Usage: npm run bench -- [--suites reconcile,apply] [--sizes 100000,1000000,3000000] [--runs 3]
@@ -41,14 +42,19 @@ type Counts = Record<string, number>;
 
 interface Timed {
   wall: number;
+  /** User plus system seconds, every thread. */
+  cpu: number;
   rssMb: number;
   stdout: string;
 }
 
+type Tool = 'idrecon' | 'DuckDB' | 'DuckDB lean';
+
 interface Result {
-  tool: 'idrecon' | 'DuckDB';
+  tool: Tool;
   size: number;
   walls: number[];
+  cpus: number[];
   rss: number[];
   inputMb: number;
 }
@@ -60,13 +66,13 @@ function median(xs: number[]): number {
 
 /** Runs node with `args` under GNU time: wall seconds and peak RSS of the whole process. */
 function timed(what: string, args: string[]): Timed {
-  const r = spawnSync(TIME, ['-f', '%e %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(TIME, ['-f', '%e %U %S %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw new Error(`cannot run ${TIME} (GNU time, Debian package \`time\`): ${r.error.message}`);
   const lines = r.stderr.trim().split('\n');
   if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${lines.slice(-20).join('\n')}`);
-  const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(lines[lines.length - 1]);
+  const m = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)$/.exec(lines[lines.length - 1]);
   if (!m) throw new Error(`${what}: no GNU time line at the end of stderr:\n${lines.slice(-5).join('\n')}`);
-  return { wall: Number(m[1]), rssMb: (Number(m[2]) * 1024) / 1e6, stdout: r.stdout };
+  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssMb: (Number(m[4]) * 1024) / 1e6, stdout: r.stdout };
 }
 
 /** The seeded inputs of size n, generated once per generator version and kept in --dir. */
@@ -115,15 +121,18 @@ async function reconcileSuite(): Promise<string> {
   for (const n of sizes) {
     const { onprem, cloud } = await inputs(n);
     const inputMb = (statSync(onprem).size + statSync(cloud).size) / 1e6;
-    const idrecon: Result = { tool: 'idrecon', size: n, walls: [], rss: [], inputMb };
-    const duckdb: Result = { tool: 'DuckDB', size: n, walls: [], rss: [], inputMb };
+    const idrecon: Result = { tool: 'idrecon', size: n, walls: [], cpus: [], rss: [], inputMb };
+    const duckdb: Result = { tool: 'DuckDB', size: n, walls: [], cpus: [], rss: [], inputMb };
+    const lean: Result = { tool: 'DuckDB lean', size: n, walls: [], cpus: [], rss: [], inputMb };
     const idreconOut = join(dir, `out-idrecon-${n}`);
     const duckdbOut = join(dir, `out-duckdb-${n}.csv`);
+    const leanOut = join(dir, `out-duckdb-lean-${n}.csv`);
     for (let i = 0; i < runs; i++) {
       const a = timed('idrecon reconcile', [CLI, 'reconcile', '--onprem', onprem, '--cloud', cloud, '--out', idreconOut]);
       const idreconCounts = (JSON.parse(readFileSync(join(idreconOut, 'summary.json'), 'utf8')) as { status: Counts }).status;
       const threads = duckdbThreads ? ['--threads', duckdbThreads] : [];
       const b = timed('DuckDB reconcile', [DUCKDB_SCRIPT, '--onprem', onprem, '--cloud', cloud, '--out', duckdbOut, ...threads]);
+      const c = timed('DuckDB lean query', [DUCKDB_SCRIPT, '--lean', '--onprem', onprem, '--cloud', cloud, '--out', leanOut, ...threads]);
       const duck = JSON.parse(b.stdout.trim().split('\n').pop()!) as { duckdb: string; threads: number };
       duckdbVersion = duck.duckdb;
       threadsUsed = duck.threads;
@@ -138,22 +147,28 @@ async function reconcileSuite(): Promise<string> {
         );
       }
       if (i === 0) agreed.push([fmt(n), idreconCounts]);
-      idrecon.walls.push(a.wall);
-      idrecon.rss.push(a.rssMb);
-      duckdb.walls.push(b.wall);
-      duckdb.rss.push(b.rssMb);
-      console.error(`${fmt(n)} users, run ${i + 1}/${runs}: idrecon ${a.wall.toFixed(2)} s, DuckDB ${b.wall.toFixed(2)} s; counts agree`);
+      for (const [r, t] of [
+        [idrecon, a],
+        [duckdb, b],
+        [lean, c],
+      ] as const) {
+        r.walls.push(t.wall);
+        r.cpus.push(t.cpu);
+        r.rss.push(t.rssMb);
+      }
+      console.error(`${fmt(n)} users, run ${i + 1}/${runs}: idrecon ${a.wall.toFixed(2)} s, DuckDB ${b.wall.toFixed(2)} s, DuckDB lean ${c.wall.toFixed(2)} s; counts agree`);
     }
-    results.push(idrecon, duckdb);
+    results.push(idrecon, duckdb, lean);
   }
 
-  const duckdbWall = (size: number): number => median(results.find((r) => r.tool === 'DuckDB' && r.size === size)!.walls);
+  const wallOf = (tool: Tool, size: number): number => median(results.find((r) => r.tool === tool && r.size === size)!.walls);
   const table = [
-    '| tool | size | wall median (s) | peak RSS (MB) | ratio to DuckDB | input MB | MB/s |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| tool | size | wall median (s) | CPU median (s) | peak RSS (MB) | ratio to DuckDB | ratio to DuckDB lean | input MB | MB/s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) => {
       const wall = median(r.walls);
-      return `| ${r.tool} | ${fmt(r.size)} | ${wall.toFixed(2)} | ${Math.max(...r.rss).toFixed(0)} | ${(wall / duckdbWall(r.size)).toFixed(2)} | ${r.inputMb.toFixed(r.inputMb < 10 ? 1 : 0)} | ${(r.inputMb / wall).toFixed(1)} |`;
+      const ratio = (tool: Tool): string => (wall / wallOf(tool, r.size)).toFixed(2);
+      return `| ${r.tool} | ${fmt(r.size)} | ${wall.toFixed(2)} | ${median(r.cpus).toFixed(2)} | ${Math.max(...r.rss).toFixed(0)} | ${ratio('DuckDB')} | ${ratio('DuckDB lean')} | ${r.inputMb.toFixed(r.inputMb < 10 ? 1 : 0)} | ${(r.inputMb / wall).toFixed(1)} |`;
     }),
   ].join('\n');
   const perMillion = (tool: Result['tool']): string =>
@@ -171,13 +186,13 @@ async function reconcileSuite(): Promise<string> {
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores), ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ` +
       `DuckDB ${duckdbVersion} (@duckdb/node-api ${pkg.dependencies['@duckdb/node-api']}, ${threadsUsed} threads); idrecon ${measured}. ` +
-      `Median of ${runs} runs of each tool, run alternately; peak RSS is the highest of the runs.`,
+      `Median of ${runs} runs of each tool, run alternately; peak RSS is the highest of the runs; load average ${os.loadavg()[0].toFixed(2)} at the end.`,
     '',
     table,
     '',
-    `Wall time per million users: idrecon ${perMillion('idrecon')}; DuckDB ${perMillion('DuckDB')}.`,
+    `Wall time per million users: idrecon ${perMillion('idrecon')}; DuckDB ${perMillion('DuckDB')}; DuckDB lean ${perMillion('DuckDB lean')}.`,
     '',
-    'Rows per status (idrecon and DuckDB agreed on every run):',
+    'Rows per status (idrecon and the whole-job DuckDB agreed on every run):',
     '',
     countsTable(agreed),
     END,

@@ -63,3 +63,19 @@ test('a bad option value says what was expected and what was given', async () =>
   const r = await cli(['convert', '--hex-order', 'little', 'x']);
   expect(r).toEqual({ code: 2, stdout: '', stderr: `idrecon: --hex-order: expected display or raw, got 'little'\n` });
 });
+
+test("names Okta ids as Okta's API does: 0ua is an app assignment id, 00u a user id", async () => {
+  const r = await cli(['convert', '0ua1x2y3z4a5b6c7d8e9', '00u9k8j7h6g5f4e3d2c1']);
+  expect(r).toEqual({
+    code: 0,
+    stderr: '',
+    stdout: [
+      '0ua1x2y3z4a5b6c7d8e9',
+      "  an Okta app assignment id (appAssignmentId in Okta's API): Okta may stamp an id of its own as ImmutableID on users with no AD source; it is not a GUID",
+      '',
+      '00u9k8j7h6g5f4e3d2c1',
+      "  an Okta user id: Okta's recommended expression stamps it as ImmutableID on users with no AD source; it is not a GUID",
+      '',
+    ].join('\n'),
+  });
+});

@@ -17,9 +17,9 @@ test('both writers give the same bytes for every kind of cell', async () => {
   for (const [i, v] of CELLS.entries()) {
     await text.row([v, String(i)]);
     const b = Buffer.from(v, 'utf8');
-    bytes.field(b, 0, b.length);
-    bytes.integer(i);
-    bytes.endRow();
+    bytes.rows.field(b, 0, b.length);
+    bytes.rows.integer(i);
+    bytes.rows.endRow();
   }
   await text.commit();
   await bytes.commit();

@@ -12,7 +12,7 @@ Usage:
 Each value may be a GUID (74aa7831-ac60-4c6c-bcf0-3c42b310baea, braces allowed), an ImmutableID
 (Base64, MXiqdGCsbEy88DxCsxC66g==), csvde hex (X'3178aa74...'), an ldifde line
 (objectGUID:: MXiq...) or Samba's (objectGUID: 74aa7831-...), an LDAP filter escape (\\31\\78\\aa...), or 32 bare hex digits with
---hex-order. Okta app user ids (0ua...) and user ids (00u...) are named, not converted.
+--hex-order. Okta app assignment ids (0ua...) and user ids (00u...) are named, not converted.
 All values are checked first: if one is not understood nothing is printed and the exit code is 2.`;
 
 const OPTIONS = {
@@ -31,7 +31,7 @@ export type Conversion =
   | { input: string; kind: 'okta-appuser-id' | 'okta-user-id' };
 
 const OKTA_WORDS = {
-  'okta-appuser-id': "an Okta app user id: Okta stamps it as ImmutableID on users with no AD source; it is not a GUID",
+  'okta-appuser-id': "an Okta app assignment id (appAssignmentId in Okta's API): Okta may stamp an id of its own as ImmutableID on users with no AD source; it is not a GUID",
   'okta-user-id': "an Okta user id: Okta's recommended expression stamps it as ImmutableID on users with no AD source; it is not a GUID",
 };
 

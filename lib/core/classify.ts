@@ -106,6 +106,33 @@ const QUARANTINED_UPN = /^(.+?)(\+?)(\d{4})@([^@]+)$/;
 export interface Indexes {
   onprem: ReturnType<typeof onpremIndexes>;
   cloud: ReturnType<typeof cloudIndexes>;
+  /** Each on-prem row's UPN partner, when another thread works them out ahead (partnersByUpn). */
+  partners?: Partners;
+}
+
+/**
+ * `cloud[o]`: the first cloud row with on-prem row o's UPN key, or -1, filled by another thread
+ * from the last row down: rows from `done[0]` up are filled (read atomically). classify looks up
+ * the rows below itself, from the first up, and says in `done[1]` where it is; the two meet, and
+ * no row is looked up twice (but for a few hundred where they meet). The answer never depends on
+ * how far the other thread got.
+ */
+export interface Partners {
+  cloud: Int32Array;
+  done: Int32Array;
+}
+
+/** Fills `out` (see Partners) from the last row down, publishing every 256 rows, until it meets classify. Runs on its own thread. */
+export function partnersByUpn(on: OnpremTable, cl: CloudTable, byUpn: Indexes['cloud']['byUpn'], out: Partners): void {
+  const keys = upnKeys(cl);
+  const bytes = on.arena.bytes;
+  for (let o = on.count - 1; o >= 0; o--) {
+    out.cloud[o] = on.keyLen[o] === 0 ? -1 : byUpn.find(keys, bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+    if ((o & 0xff) === 0) {
+      Atomics.store(out.done, 0, o);
+      if (Atomics.load(out.done, 1) >= o) return;
+    }
+  }
 }
 
 export function* classify(
@@ -131,17 +158,42 @@ export function* classify(
   /** The local parts of the on-prem UPNs, lower-cased: built when the first quarantine-shaped UPN is met. */
   let localParts: Set<string> | undefined;
 
-  const row = (status: Status, reason: Reason, o: number, c: number, relatedOnprem = -1, relatedCloud = -1, p: Prediction = PREDICTIONS.unknown, match = -1): ReconRow => ({
+  /** A row joining on-prem row `o` and cloud row `c` (-1 for none); no related user, no prediction. */
+  const row = (status: Status, reason: Reason, o: number, c: number): ReconRow => ({
     status,
     reason,
-    entraConnect: p.outcome,
-    entraConnectReason: p.reason,
+    entraConnect: PREDICTIONS.unknown.outcome,
+    entraConnectReason: PREDICTIONS.unknown.reason,
     onprem: o,
     cloud: c,
-    relatedOnprem,
-    relatedCloud,
-    match,
+    relatedOnprem: -1,
+    relatedCloud: -1,
+    match: -1,
   });
+  /** The other user the row's anchor ties it to, on either side. */
+  const tiedTo = (r: ReconRow, side: 'onprem' | 'cloud', to: number): ReconRow => {
+    if (side === 'onprem') r.relatedOnprem = to;
+    else r.relatedCloud = to;
+    return r;
+  };
+  const withPrediction = (r: ReconRow, p: Prediction, match = -1): ReconRow => {
+    r.entraConnect = p.outcome;
+    r.entraConnectReason = p.reason;
+    r.match = match;
+    return r;
+  };
+  const partners = indexes.partners;
+  let partnersFrom = partners ? Atomics.load(partners.done, 0) : Infinity;
+  /** The first cloud row with on-prem row o's UPN key, or -1: from the other thread when it got there first. */
+  const partnerOf = (o: number): number => {
+    if (o >= partnersFrom) return partners!.cloud[o];
+    if (partners && (o & 0xfff) === 0) {
+      Atomics.store(partners.done, 1, o);
+      partnersFrom = Atomics.load(partners.done, 0);
+      if (o >= partnersFrom) return partners.cloud[o];
+    }
+    return on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
+  };
   /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
   const otherHolder = (b: Uint8Array, at: number, own: number): number => {
     const c = cloudById.find(cloudIds, b, at, 16, hash16(b, at));
@@ -162,7 +214,7 @@ export function* classify(
   const otherIdText = (c: number): string => cl.arena.text(cl.idAt[c], cl.idLen[c]);
 
   for (let o = 0; o < on.count; o++) {
-    const c = on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
+    const c = partnerOf(o);
     const dup = duplicateReason(onByUpn.first[o], c);
     // A row joins its cloud partner only when the key is on neither side twice.
     if (c >= 0 && !dup) joined[c] = 1;
@@ -184,8 +236,8 @@ export function* classify(
       yield comparePair(o, c, at);
     } else {
       const holder = otherHolder(on.guids, at, -1);
-      if (holder >= 0) yield predicted('onprem-only', 'anchor-under-other-upn', o, -1, -1, holder, holder);
-      else yield predicted('onprem-only', 'will-create', o, -1, -1, -1, -1);
+      if (holder >= 0) yield predicted(tiedTo(row('onprem-only', 'anchor-under-other-upn', o, -1), 'cloud', holder), holder);
+      else yield predicted(row('onprem-only', 'will-create', o, -1), -1);
     }
   }
 
@@ -207,27 +259,29 @@ export function* classify(
   /** `at`: where the on-prem row's expected ImmutableID bytes are in on.guids. */
   function comparePair(o: number, c: number, at: number): ReconRow {
     const kind = cl.idKind[c];
-    if (kind === IdKind.Guid && sameBytes(cl.ids, c * 16, on.guids, at, 16)) return predicted('match', '', o, c, -1, -1, c);
+    if (kind === IdKind.Guid && sameBytes(cl.ids, c * 16, on.guids, at, 16)) return predicted(row('match', '', o, c), c);
     const holder = otherHolder(on.guids, at, c);
-    if (kind === IdKind.Empty) return predicted('missing', '', o, c, -1, -1, holder);
+    if (kind === IdKind.Empty) return predicted(row('missing', '', o, c), holder);
     if (kind === IdKind.Other) {
       const okta = oktaIdKind(otherIdText(c));
-      if (okta) return predicted('okta-anchored', okta, o, c, -1, -1, holder);
-      return predicted('mismatch', 'not-guid', o, c, -1, -1, holder);
+      if (okta) return predicted(row('okta-anchored', okta, o, c), holder);
+      return predicted(row('mismatch', 'not-guid', o, c), holder);
     }
-    if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return predicted('mismatch', 'byte-order', o, c, -1, -1, holder);
+    if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return predicted(row('mismatch', 'byte-order', o, c), holder);
     const other = on.otherAnchorAt(o);
-    if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return predicted('mismatch', 'other-anchor-attribute', o, c, -1, -1, holder);
+    if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return predicted(row('mismatch', 'other-anchor-attribute', o, c), holder);
     const owner = anchorOwner(c);
-    if (owner >= 0) return predicted('mismatch', 'anchor-of-other-user', o, c, owner, -1, holder);
-    return predicted('mismatch', 'unknown-object', o, c, -1, -1, holder);
+    if (owner >= 0) return predicted(tiedTo(row('mismatch', 'anchor-of-other-user', o, c), 'onprem', owner), holder);
+    return predicted(row('mismatch', 'unknown-object', o, c), holder);
   }
 
   /**
-   * An on-prem row in scope, with its prediction: `h` is the cloud user whose ImmutableID is the
-   * row's expected one (hard match), or -1; `c` the cloud user with the row's UPN, or -1.
+   * An on-prem row in scope, given its prediction: `h` is the cloud user whose ImmutableID is the
+   * row's expected one (hard match), or -1; the row's cloud user is the one with its UPN, or -1.
    */
-  function predicted(status: Status, reason: Reason, o: number, c: number, relatedOnprem: number, relatedCloud: number, h: number): ReconRow {
+  function predicted(r: ReconRow, h: number): ReconRow {
+    const o = r.onprem;
+    const c = r.cloud;
     let target = h;
     let p: Prediction;
     if (on.hasCritical && on.critical[o]) {
@@ -241,7 +295,7 @@ export function* classify(
     }
     const match = target >= 0 && target !== c && (p === PREDICTIONS.hardMatch || p === PREDICTIONS.softMatch || p.outcome === 'blocked') ? target : -1;
     if (match >= 0 && !takenBy.has(match)) takenBy.set(match, { by: o, as: p });
-    return row(status, reason, o, c, relatedOnprem, relatedCloud, p, match);
+    return withPrediction(r, p, match);
   }
 
   /** The 2026 protections: a privileged role, another object's identifier, a blocked takeover. */
@@ -304,11 +358,12 @@ export function* classify(
     const by = taken ? taken.by : -1;
     const p = taken ? taken.as : PREDICTIONS.outOfScope;
     const related = by >= 0 ? by : owner;
-    if (isQuarantined(c)) return row('cloud-only', 'quarantined-duplicate', -1, c, related, -1, p);
-    if (kind === IdKind.Other && oktaIdKind(otherIdText(c))) return row('cloud-only', 'okta-anchored', -1, c, by, -1, p);
-    if (owner >= 0) return row('cloud-only', 'anchor-of-onprem-user', -1, c, related, -1, p);
-    if (kind !== IdKind.Empty) return row('cloud-only', 'orphan-anchor', -1, c, by, -1, p);
-    return row('cloud-only', 'unanchored', -1, c, by, -1, p);
+    const cloudOnlyRow = (reason: Reason, relatedOnprem: number): ReconRow => withPrediction(tiedTo(row('cloud-only', reason, -1, c), 'onprem', relatedOnprem), p);
+    if (isQuarantined(c)) return cloudOnlyRow('quarantined-duplicate', related);
+    if (kind === IdKind.Other && oktaIdKind(otherIdText(c))) return cloudOnlyRow('okta-anchored', by);
+    if (owner >= 0) return cloudOnlyRow('anchor-of-onprem-user', related);
+    if (kind !== IdKind.Empty) return cloudOnlyRow('orphan-anchor', by);
+    return cloudOnlyRow('unanchored', by);
   }
 
   /**

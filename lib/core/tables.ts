@@ -6,9 +6,16 @@
  */
 import type { AnchorAttribute, Invalid } from './statuses';
 
+/**
+ * Every column lives in shared memory: the reading threads fill the tables, the main thread
+ * classifies and writes them while another thread joins them, and none of it is copied.
+ */
+export const u8 = (n: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(n));
+export const i32 = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
+
 /** Text of many rows as UTF-8 bytes in one growing buffer. */
 export class Arena {
-  bytes = new Uint8Array(1 << 16);
+  bytes = u8(1 << 16);
   used = 0;
 
   /** Room for `n` more bytes; the buffer may move, so offsets, never views, are kept. */
@@ -16,7 +23,7 @@ export class Arena {
     if (this.used + n <= this.bytes.length) return;
     let size = this.bytes.length * 2;
     while (size < this.used + n) size *= 2;
-    const bigger = new Uint8Array(size);
+    const bigger = u8(size);
     bigger.set(this.bytes.subarray(0, this.used));
     this.bytes = bigger;
   }
@@ -88,7 +95,7 @@ export const enum Anchor {
 export const ANCHOR_ATTRIBUTES: readonly (AnchorAttribute | undefined)[] = [undefined, 'objectGUID', 'mS-DS-ConsistencyGuid'];
 
 function grown<T extends Int32Array | Uint8Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
+  const b = (a instanceof Int32Array ? i32(size) : u8(size)) as T;
   b.set(a);
   return b;
 }
@@ -100,13 +107,13 @@ abstract class Table {
   count = 0;
   capacity = 1024;
   readonly arena = new Arena();
-  line = new Int32Array(this.capacity);
-  upnAt = new Int32Array(this.capacity);
-  upnLen = new Int32Array(this.capacity);
+  line = i32(this.capacity);
+  upnAt = i32(this.capacity);
+  upnLen = i32(this.capacity);
   /** The trimmed, lower-cased UPN; the same bytes as the UPN when it has no capitals. */
-  keyAt = new Int32Array(this.capacity);
-  keyLen = new Int32Array(this.capacity);
-  keyHash = new Int32Array(this.capacity);
+  keyAt = i32(this.capacity);
+  keyLen = i32(this.capacity);
+  keyHash = i32(this.capacity);
   /** Rows that cannot be used, by row number: rare, so kept as objects. */
   readonly invalid = new Map<number, Invalid>();
 
@@ -115,6 +122,18 @@ abstract class Table {
     if (this.count === this.capacity) this.grow(this.capacity * 2);
     this.line[this.count] = line;
     return this.count++;
+  }
+
+  /**
+   * Sizes the columns for a file of `fileBytes`: rows of 48 bytes or more, text at most half the
+   * file. Pages never written are never touched, so room not used costs address space, not memory;
+   * growing instead would copy every column and leave the old ones as garbage.
+   */
+  expect(fileBytes: number): this {
+    const rows = Math.ceil(fileBytes / 48);
+    if (rows > this.capacity) this.grow(rows);
+    this.arena.reserve(Math.ceil(fileBytes / 2));
+    return this;
   }
 
   /** Every column keeps its width per row (16 or 32 bytes for GUID columns, 0 for an optional column not in use). */
@@ -130,7 +149,7 @@ abstract class Table {
    */
   protected use(names: readonly string[]): void {
     const self = this as unknown as Record<string, Int32Array | Uint8Array>;
-    for (const name of names) self[name] = new (self[name].constructor as new (n: number) => Int32Array | Uint8Array)(this.capacity);
+    for (const name of names) self[name] = self[name] instanceof Int32Array ? i32(this.capacity) : u8(this.capacity);
   }
 
   protected columnNames(): string[] {
@@ -141,10 +160,10 @@ abstract class Table {
    * The proxyAddresses and mail cells as read: soft match and address conflicts read them, and
    * only when both files have addresses (see addressIndexes), so a run without them pays a copy.
    */
-  proxyAt = new Int32Array(0);
-  proxyLen = new Int32Array(0);
-  mailAt = new Int32Array(0);
-  mailLen = new Int32Array(0);
+  proxyAt = i32(0);
+  proxyLen = i32(0);
+  mailAt = i32(0);
+  mailLen = i32(0);
   /** True once the file has a mail or proxyAddresses column. */
   hasAddresses = false;
 
@@ -164,13 +183,13 @@ abstract class Table {
 
 export class OnpremTable extends Table {
   /** objectGUID's stored bytes at row * 32, mS-DS-ConsistencyGuid's at row * 32 + 16. */
-  guids = new Uint8Array(this.capacity * 32);
-  objectGuidKind = new Uint8Array(this.capacity);
-  consistencyGuidKind = new Uint8Array(this.capacity);
+  guids = u8(this.capacity * 32);
+  objectGuidKind = u8(this.capacity);
+  consistencyGuidKind = u8(this.capacity);
   /** Which attribute is the row's source anchor; None for an invalid row. */
-  anchor = new Uint8Array(this.capacity);
+  anchor = u8(this.capacity);
   /** isCriticalSystemObject, 1 when true; empty unless the file has the column. */
-  critical = new Uint8Array(0);
+  critical = u8(0);
   hasCritical = false;
 
   protected override columnNames(): string[] {
@@ -197,29 +216,29 @@ export class OnpremTable extends Table {
 }
 
 export class CloudTable extends Table {
-  objectIdAt = new Int32Array(this.capacity);
-  objectIdLen = new Int32Array(this.capacity);
-  idKind = new Uint8Array(this.capacity);
+  objectIdAt = i32(this.capacity);
+  objectIdLen = i32(this.capacity);
+  idKind = u8(this.capacity);
   /** The ImmutableID's 16 bytes at row * 16 when it is a GUID's Base64. */
-  ids = new Uint8Array(this.capacity * 16);
+  ids = u8(this.capacity * 16);
   /** Any other ImmutableID, as text. */
-  idAt = new Int32Array(this.capacity);
-  idLen = new Int32Array(this.capacity);
+  idAt = i32(this.capacity);
+  idLen = i32(this.capacity);
   /** 0 empty, 1 true, 2 false. */
-  sync = new Uint8Array(this.capacity);
+  sync = u8(this.capacity);
   /** The directoryRoles cell as read; Role.Active and Role.Eligible bits of what it lists. */
-  rolesAt = new Int32Array(0);
-  rolesLen = new Int32Array(0);
-  roles = new Uint8Array(0);
+  rolesAt = i32(0);
+  rolesLen = i32(0);
+  roles = u8(0);
   /** privilegedRole: 0 unknown (empty), 1 True, 2 False. */
-  privileged = new Uint8Array(0);
+  privileged = u8(0);
   hasRoles = false;
   /** onPremisesObjectIdentifier, lower-cased, without braces. */
-  objIdentAt = new Int32Array(0);
-  objIdentLen = new Int32Array(0);
+  objIdentAt = i32(0);
+  objIdentLen = i32(0);
   hasObjectIdentifier = false;
   /** 1 when onPremisesProvisioningErrors record a UserPrincipalName conflict. */
-  upnConflict = new Uint8Array(0);
+  upnConflict = u8(0);
   hasProvisioningErrors = false;
 
   protected override columnNames(): string[] {
@@ -282,11 +301,11 @@ export function addressesOf(proxyAddresses: string, mail: string): { primary: st
 export class AddressList {
   readonly arena = new Arena();
   count = 0;
-  at = new Int32Array(256);
-  len = new Int32Array(256);
-  hash = new Int32Array(256);
+  at = i32(256);
+  len = i32(256);
+  hash = i32(256);
   /** The cloud row that holds the address. */
-  row = new Int32Array(256);
+  row = i32(256);
   index = new KeyIndex(0);
 
   add(address: string, row: number): void {
@@ -332,8 +351,9 @@ export interface KeySource {
 
 /**
  * Rows by a byte key, first occurrence kept, with the keys seen more than once flagged on that
- * first row. Open addressing over a power-of-two Int32Array holding row + 1. Only typed arrays,
- * so it moves between threads with its table.
+ * first row. Open addressing over a power-of-two Int32Array holding row + 1: four bytes a slot,
+ * so the slots of a million keys stay in the cache while they are built. Only typed arrays, so it
+ * moves between threads with its table.
  */
 export class KeyIndex {
   private readonly slots: Int32Array;
@@ -346,10 +366,10 @@ export class KeyIndex {
   constructor(rows: number) {
     let size = 1024;
     while (size < rows * 2) size *= 2;
-    this.slots = new Int32Array(size);
+    this.slots = i32(size);
     this.mask = size - 1;
-    this.repeated = new Uint8Array(rows);
-    this.first = new Int32Array(rows).fill(-1);
+    this.repeated = u8(rows);
+    this.first = i32(rows).fill(-1);
   }
 
   /** Adds a row whose key is not empty. */

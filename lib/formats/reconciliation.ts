@@ -1,13 +1,13 @@
 /**
  * reconciliation.csv: one row per user, written by reconcile from the two tables at bytes speed
- * (ByteCsvWriter: the quoting and formula rule of every writer, lib/io/csv-writer.ts), read by
+ * (CsvBytes: the quoting and formula rule of every writer, lib/io/csv-writer.ts), read by
  * plan. The columns are declared here once; docs/reconcile.md explains each.
  */
 import type { ReconRow } from '../core/classify';
 import { writeDisplayGuid, writeImmutableId } from '../core/guid';
 import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, type OnpremTable } from '../core/tables';
 import type { ColumnSpec } from '../io/columns';
-import type { ByteCsvWriter } from '../io/csv-writer';
+import type { CsvBytes } from '../io/csv-writer';
 import { readTrimmedTable } from '../io/table';
 
 export const RECONCILIATION_COLUMNS = [
@@ -102,7 +102,7 @@ const SYNC = [ascii(''), ascii('true'), ascii('false')];
 const PRIVILEGED = [ascii(''), ascii('True'), ascii('False')];
 
 /** Writes the fields of one reconciliation row (the caller ends it), copying each value from the tables (docs/reconcile.md has the columns). */
-export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
+export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
   const o = row.onprem;
   const c = row.cloud;
   if (o >= 0) upn(w, on, o);
@@ -149,16 +149,16 @@ export function writeReconciliationRow(w: ByteCsvWriter, row: ReconRow, on: Onpr
   else w.empty();
 }
 
-function upn(w: ByteCsvWriter, t: OnpremTable | CloudTable, i: number): void {
+function upn(w: CsvBytes, t: OnpremTable | CloudTable, i: number): void {
   w.field(t.arena.bytes, t.upnAt[i], t.upnAt[i] + t.upnLen[i]);
 }
 
-function immutableId(w: ByteCsvWriter, src: Uint8Array, at: number): void {
+function immutableId(w: CsvBytes, src: Uint8Array, at: number): void {
   writeImmutableId(src, at, w.next(24), w.pos);
   w.placed(24);
 }
 
-function displayGuid(w: ByteCsvWriter, src: Uint8Array, at: number): void {
+function displayGuid(w: CsvBytes, src: Uint8Array, at: number): void {
   writeDisplayGuid(src, at, w.next(36), w.pos);
   w.placed(36);
 }

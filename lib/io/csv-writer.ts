@@ -197,34 +197,53 @@ export class CsvWriter extends AtomicFile {
 const CRLF = Buffer.from('\r\n', 'latin1');
 
 /**
- * CSV written from bytes, for the million-row reconciliation: fields are copied from where they
- * already lie, quoted when they hold a comma, a double quote, CR or LF (as CsvWriter does), and
+ * CSV rows formatted as bytes, for the million-row reconciliation: fields are copied from where
+ * they already lie, quoted when they hold a comma, a double quote, CR or LF (as CsvWriter does), and
  * guarded against formulas by the same rule (lib/core/cell-guard.ts): one byte test per field.
- * Callers write a row's fields with field()/room(), end it with endRow(), and await drain()
- * when `backlog` is set.
+ * Callers write a row's fields with field()/next(), end it with endRow(). Full buffers go to
+ * `spill`, which owns them from then on: a file (ByteCsvWriter), or another thread.
  */
-export class ByteCsvWriter extends AtomicFile {
-  private static readonly BUFFER = 1 << 20;
-  private buf = Buffer.allocUnsafe(ByteCsvWriter.BUFFER);
+export class CsvBytes {
+  private buf: Buffer;
   /** Bytes of buf filled; a row's first field is not preceded by a comma. */
   pos = 0;
   private rowStarted = false;
 
-  constructor(path: string, header: readonly string[]) {
-    super(path);
-    const head = Buffer.from(`\ufeff${header.join(',')}\r\n`, 'utf8');
-    this.room(head.length);
-    this.pos += head.copy(this.buf, this.pos);
+  constructor(
+    private readonly spill: (chunk: Buffer) => void,
+    private readonly size = 1 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
   }
 
   /** The buffer, with room for `n` more bytes from `pos`. */
   room(n: number): Buffer {
     if (this.pos + n > this.buf.length) {
-      this.put(this.buf.subarray(0, this.pos));
-      this.buf = Buffer.allocUnsafe(Math.max(ByteCsvWriter.BUFFER, n));
-      this.pos = 0;
+      this.flush();
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
     }
     return this.buf;
+  }
+
+  /** Hands what is buffered to `spill` and starts a new buffer. */
+  flush(): void {
+    if (this.pos === 0) return;
+    this.spill(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.pos = 0;
+  }
+
+  /** A copy of what is buffered, which is then dropped (the buffer is kept for what follows). */
+  take(): Buffer {
+    const bytes = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return bytes;
+  }
+
+  /** Bytes already formatted (whole rows), after what is buffered. */
+  append(chunk: Buffer): void {
+    this.flush();
+    this.spill(chunk);
   }
 
   /** Starts the next field; returns the buffer with room for `n` bytes of it. */
@@ -313,19 +332,17 @@ export class ByteCsvWriter extends AtomicFile {
     this.pos += 2;
     this.rowStarted = false;
   }
+}
 
-  /**
-   * Where the next row starts, with `room` bytes free after it, so that rowSince() can read that
-   * row back (report.html keeps a sample of the rows without formatting them twice).
-   */
-  mark(room: number): { buf: Buffer; pos: number } {
-    this.room(room);
-    return { buf: this.buf, pos: this.pos };
-  }
+/** CSV rows (CsvBytes, as `rows`) into a file that appears only when complete; await drain() when `backlog` is set. */
+export class ByteCsvWriter extends AtomicFile {
+  readonly rows = new CsvBytes((chunk) => this.put(chunk));
 
-  /** The bytes written since mark(), or undefined if the buffer was flushed in between. */
-  rowSince(mark: { buf: Buffer; pos: number }): Buffer | undefined {
-    return mark.buf === this.buf ? Buffer.from(this.buf.subarray(mark.pos, this.pos)) : undefined;
+  constructor(path: string, header: readonly string[]) {
+    super(path);
+    const head = Buffer.from(`\ufeff${header.join(',')}\r\n`, 'utf8');
+    head.copy(this.rows.room(head.length), this.rows.pos);
+    this.rows.pos += head.length;
   }
 
   /** More is queued for the file than the stream wants held. */
@@ -334,7 +351,6 @@ export class ByteCsvWriter extends AtomicFile {
   }
 
   protected override async writeRest(): Promise<void> {
-    this.put(this.buf.subarray(0, this.pos));
-    this.pos = 0;
+    this.rows.flush();
   }
 }

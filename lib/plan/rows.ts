@@ -21,7 +21,7 @@ type Rules = { readonly [K in StatusKey]?: string };
 
 const SETTABLE: Rules = {
   missing: 'The cloud user has no ImmutableID',
-  'okta-anchored/okta-appuser-id': "The cloud user's ImmutableID is an Okta app user id, which Entra Connect cannot match",
+  'okta-anchored/okta-appuser-id': "The cloud user's ImmutableID is an Okta app assignment id, which Entra Connect cannot match",
   'okta-anchored/okta-user-id': "The cloud user's ImmutableID is an Okta user id, which Entra Connect cannot match",
   'mismatch/byte-order': 'The ImmutableID was converted with the wrong byte order',
   'mismatch/unknown-object': "The ImmutableID belongs to no AD object in the export (a deleted or re-created account)",

@@ -2,12 +2,13 @@
  * Streams an export file into its table, one row per data record, holding only the few fields
  * classification needs (memory grows with rows, never with the file's other columns).
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
-import type { Indexes } from '../core/classify';
+import type { Indexes, Partners } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
-import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
+import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, i32, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
@@ -84,9 +85,11 @@ async function load<F extends string, T extends { count: number }>(
   specs: readonly ColumnSpec<F>[],
   explicit: Partial<Record<F, string>>,
   onRows: OnRows,
-  reader: (header: readonly string[], at: (f: F) => ColumnAt | undefined) => { table: T; add(r: RawRecord): void },
+  reader: (header: readonly string[], at: (f: F) => ColumnAt | undefined, size: number) => { table: T; add(r: RawRecord): void },
 ): Promise<Loaded<T>> {
   let rows: ReturnType<typeof reader> | undefined;
+  // The file's size sizes its table (Table.expect); a file that cannot be stat-ed fails in the scan, with its message.
+  const size = await stat(file).then((s) => s.size, () => 0);
   const stats = await scan((r) => {
     if (rows) {
       rows.add(r);
@@ -95,7 +98,7 @@ async function load<F extends string, T extends { count: number }>(
     }
     const header = r.fields().map((f) => f.trim());
     const columns: ColumnIndexes<F> = resolveColumns(header, specs, explicit, { file, line: r.line });
-    rows = reader(header, (f) => (columns[f] === undefined ? undefined : { index: columns[f]!, name: header[columns[f]!] }));
+    rows = reader(header, (f) => (columns[f] === undefined ? undefined : { index: columns[f]!, name: header[columns[f]!] }), size);
   });
   if (!rows) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected a CSV export with column names on the first line', { file });
   return { file, table: rows.table, stats };
@@ -108,7 +111,7 @@ export function loadOnprem(
   opts: OnpremOptions,
   onRows: OnRows,
 ): Promise<Loaded<OnpremTable>> {
-  return load(file, (visit) => scanOnprem(file, read, visit), onpremColumns(opts.sourceAnchor), explicit, onRows, (header, at) => {
+  return load(file, (visit) => scanOnprem(file, read, visit), onpremColumns(opts.sourceAnchor), explicit, onRows, (header, at, size) => {
     const columns = {
       upn: at('upn')!,
       objectGuid: at('objectGuid'),
@@ -117,12 +120,12 @@ export function loadOnprem(
       proxyAddresses: at('proxyAddresses'),
       critical: at('critical'),
     };
-    return new OnpremRows(new OnpremTable(), file, header.length, columns, opts);
+    return new OnpremRows(new OnpremTable().expect(size), file, header.length, columns, opts);
   });
 }
 
 export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<Record<CloudField, string>>, onRows: OnRows): Promise<Loaded<CloudTable>> {
-  return load(file, (visit) => scanCsv(file, read, visit), CLOUD_COLUMNS, explicit, onRows, (header, at) => {
+  return load(file, (visit) => scanCsv(file, read, visit), CLOUD_COLUMNS, explicit, onRows, (header, at, size) => {
     const columns = {
       upn: at('upn')!,
       objectId: at('objectId'),
@@ -135,7 +138,7 @@ export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<
       objectIdentifier: at('objectIdentifier'),
       provisioningErrors: at('provisioningErrors'),
     };
-    return new CloudRows(new CloudTable(), file, header.length, columns);
+    return new CloudRows(new CloudTable().expect(size), file, header.length, columns);
   });
 }
 
@@ -192,12 +195,14 @@ export type WorkerMessage =
   | { type: 'error'; code: IdreconErrorCode; message: string; context: ErrorContext }
   | { type: 'crash'; message: string };
 
-/** The buffers under every typed array of a side, to move it to another thread without a copy. */
+/** The buffers under every typed array of a side not in shared memory, to move it to another thread without a copy. */
 export function transferables(side: Side): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   const visit = (o: object): void => {
     for (const v of Object.values(o)) {
-      if (ArrayBuffer.isView(v)) buffers.add(v.buffer as ArrayBuffer);
+      if (ArrayBuffer.isView(v)) {
+        if (v.buffer instanceof ArrayBuffer) buffers.add(v.buffer);
+      }
       else if (v instanceof Arena || v instanceof KeyIndex) visit(v);
     }
   };
@@ -253,4 +258,18 @@ export async function loadBoth(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * Starts the thread that finds the on-prem rows' UPN partners from the last row down while classify
+ * works from the first (Indexes.partners); `stop` ends it. classify looks up any row the thread has not reached, so a slow or failed
+ * thread costs time, never a different answer.
+ */
+export function partnersThread(on: OnpremTable, cl: CloudTable, indexes: Indexes): { partners: Partners; stop(): Promise<void> } {
+  const partners: Partners = { cloud: i32(on.count), done: i32(2) };
+  partners.done[0] = on.count;
+  const worker = new Worker(join(__dirname, 'join-worker.js'), { workerData: { on, cl, byUpn: indexes.cloud.byUpn, out: partners } });
+  worker.on('error', () => undefined);
+  worker.unref();
+  return { partners, stop: () => worker.terminate().then(() => undefined) };
 }

@@ -9,7 +9,7 @@ import { foldUpn } from '../core/upn';
 import { readImmutableId } from '../core/guid';
 import { type CloudTable, Arena, IdKind, KeyIndex, type KeySource, type OnpremTable, hashBytes, sameBytes } from '../core/tables';
 import type { ReconRow } from '../core/classify';
-import type { ByteCsvWriter } from '../io/csv-writer';
+import type { CsvBytes } from '../io/csv-writer';
 import { IdreconError } from '../errors';
 import { type ColumnIndexes, resolveColumns } from '../io/columns';
 import { scanCsv } from '../io/csv-reader';
@@ -126,8 +126,11 @@ export class OktaView {
     return { bytes: this.arena.bytes, at: (i) => this.keyAt[i], len: (i) => this.keyLen[i], hash: (i) => this.keyHash[i] };
   }
 
-  /** Writes okta_user_id, okta_immutable_id and okta_check for a row: the Okta user of its cloud UPN, else of its on-prem UPN. */
-  write(w: ByteCsvWriter, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
+  /**
+   * Writes okta_user_id, okta_immutable_id and okta_check for a row: the Okta user of its cloud
+   * UPN, else of its on-prem UPN. `tally`: count it in the summary (not for a row written again for report.html).
+   */
+  write(w: CsvBytes, row: ReconRow, on: OnpremTable, cl: CloudTable, tally = true): void {
     const o = row.onprem;
     const c = row.cloud;
     const t = c >= 0 ? cl : on;
@@ -136,18 +139,18 @@ export class OktaView {
     if (k < 0) {
       w.empty();
       w.empty();
-      this.check(w, 2);
+      this.check(w, 2, tally);
       return;
     }
-    this.seen[k] = 1;
+    if (tally) this.seen[k] = 1;
     const b = this.arena.bytes;
     w.field(b, this.userIdAt[k], this.userIdAt[k] + this.userIdLen[k]);
     w.field(b, this.idAt[k], this.idAt[k] + this.idLen[k]);
-    this.check(w, this.agrees(k, o, c, on, cl) ? 0 : 1);
+    this.check(w, this.agrees(k, o, c, on, cl) ? 0 : 1, tally);
   }
 
-  private check(w: ByteCsvWriter, which: number): void {
-    this.checks[which]++;
+  private check(w: CsvBytes, which: number, tally: boolean): void {
+    if (tally) this.checks[which]++;
     w.ascii(CHECK_BYTES[which]);
   }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { classify } from '../core/classify';
 import type { SourceAnchor } from '../core/records';
 import type { Status } from '../core/statuses';
-import { OKTA_RECONCILIATION_COLUMNS, RECONCILIATION_COLUMNS, writeReconciliationRow } from '../formats/reconciliation';
+import { OKTA_RECONCILIATION_COLUMNS, RECONCILIATION_COLUMNS } from '../formats/reconciliation';
 import { REJECT_COLUMNS, rejectFields } from '../formats/rejects';
 import type { Encoding } from '../io/csv-reader';
 import { AtomicFile, ByteCsvWriter, CsvWriter, orNothing } from '../io/csv-writer';
@@ -24,10 +24,12 @@ import { PACKAGE_ROOT, VERSION } from '../version';
 import { parseAdvice } from './advice';
 import { AttentionSample } from './attention';
 import { renderReport } from './html-report';
-import { loadBoth } from './load';
+import { loadBoth, partnersThread } from './load';
 import { OktaView } from './okta';
 import { type Summary, SummaryCounter, inputSummary } from './report';
 import { classifyOptions, resolveTenantSettings } from './tenant-settings';
+import { Verdicts } from './verdicts';
+import { rowsAgain, writeRows } from './write';
 import { readTenantSettings } from '../formats/tenant-settings';
 
 /** What reconcile is asked to do: the checked options of lib/commands/reconcile.ts. */
@@ -94,7 +96,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   };
   // A bad Okta file is found out before the exports are read.
   const okta = args.okta ? await OktaView.load(args.okta) : undefined;
-  const threads = args.threads ?? (await defaultThreads(args.onprem, args.cloud));
+  const threads = args.threads ?? (await defaultThreads(PARALLEL_READ_FROM_BYTES, args.onprem, args.cloud));
   const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
   progress.done();
 
@@ -111,23 +113,28 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   const counter = new SummaryCounter();
   const failOn = new Set(args.failOn);
   let gated = 0;
+  const on = onprem.table;
+  const cl = cloud.table;
+  // Joining and writing on a second thread pays only on larger files than reading does.
+  const workThreads = args.threads ?? (await defaultThreads(PARALLEL_WORK_FROM_BYTES, args.onprem, args.cloud));
+  const ahead = workThreads > 1 ? partnersThread(on, cl, indexes) : undefined;
   return orNothing(outputs, async () => {
-    const on = onprem.table;
-    const cl = cloud.table;
-    for (const row of classify(on, cl, classifyWith, indexes)) {
+    // Classify first, keeping each verdict (24 bytes a row), then write the rows on both threads.
+    const verdicts = new Verdicts(on.count + cl.count);
+    const sampled: number[] = [];
+    for (const row of classify(on, cl, classifyWith, { ...indexes, partners: ahead?.partners })) {
       const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
       const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
       counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
       if (failOn.has(row.status)) gated++;
-      const mark = sample?.wants(row.status, row.reason) ? reconciliation.mark(64 << 10) : undefined;
-      writeReconciliationRow(reconciliation, row, on, cl);
-      if (okta) okta.write(reconciliation, row, on, cl);
-      reconciliation.endRow();
-      if (mark) sample!.add(reconciliation.rowSince(mark));
-      if (reconciliation.backlog) await reconciliation.drain();
+      if (sample?.wants(row.status, row.reason)) sampled.push(verdicts.count);
+      verdicts.add(row);
       if (onReject) await rejects.row(onReject);
       if (clReject) await rejects.row(clReject);
     }
+    await ahead?.stop();
+    await writeRows(reconciliation, verdicts, on, cl, workThreads, okta);
+    for (const bytes of rowsAgain(sampled, verdicts, on, cl, okta)) sample!.add(bytes);
     const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
     if (okta) summary.okta = okta.summary();
     // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
@@ -157,17 +164,19 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
     // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
     await publishSet(outputs, { command: 'reconcile', manifest: args.out, replaces: [planFile, join(args.out, 'report.html')] });
     return { summary, planned, gated };
-  });
+  }).finally(() => ahead?.stop());
 }
 
 /** Rows of one status/reason embedded in report.html; the rest are in reconciliation.csv. */
 const REPORT_ROWS_PER_GROUP = 500;
 
 /** Below 16 MB of input, starting a worker thread costs more than it saves. */
-const PARALLEL_FROM_BYTES = 16 << 20;
+const PARALLEL_READ_FROM_BYTES = 16 << 20;
+/** Below 64 MB (about 230,000 users), the join and write threads cost more to start than they save. */
+const PARALLEL_WORK_FROM_BYTES = 64 << 20;
 
-async function defaultThreads(...files: string[]): Promise<number> {
+async function defaultThreads(fromBytes: number, ...files: string[]): Promise<number> {
   if (availableParallelism() < 2) return 1;
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
-  return sizes.reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES ? 2 : 1;
+  return sizes.reduce((a, b) => a + b, 0) >= fromBytes ? 2 : 1;
 }
