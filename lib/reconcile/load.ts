@@ -195,22 +195,6 @@ export type WorkerMessage =
   | { type: 'error'; code: IdreconErrorCode; message: string; context: ErrorContext }
   | { type: 'crash'; message: string };
 
-/** The buffers under every typed array of a side not in shared memory, to move it to another thread without a copy. */
-export function transferables(side: Side): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  const visit = (o: object): void => {
-    for (const v of Object.values(o)) {
-      if (ArrayBuffer.isView(v)) {
-        if (v.buffer instanceof ArrayBuffer) buffers.add(v.buffer);
-      }
-      else if (v instanceof Arena || v instanceof KeyIndex) visit(v);
-    }
-  };
-  visit(side.loaded.table);
-  for (const index of Object.values(side.indexes)) visit(index);
-  return [...buffers];
-}
-
 /** A side as it arrives from a worker: plain objects, given their classes back. */
 function revive(side: Side): Side {
   const table = side.loaded.table;
