@@ -21,6 +21,8 @@ export function causeOf(err: unknown): string {
       return 'a folder has that name';
     case 'ENOTDIR':
       return 'part of the path is a file, not a folder';
+    case 'EEXIST': // mkdir of a path that is a file
+      return 'a file has that name, not a folder';
     case 'EROFS':
       return 'the file system is read-only';
     default:
