@@ -11,6 +11,7 @@ import { exportCommand } from './commands/export-cloud';
 import { exportOktaCommand } from './commands/export-okta';
 import { exportOnpremCommand } from './commands/export-onprem';
 import { plan } from './commands/plan';
+import { planVerify } from './commands/plan-verify';
 import { reconcile } from './commands/reconcile';
 import { rollback } from './commands/rollback';
 import { tenantCommand } from './commands/tenant-serve';
@@ -20,9 +21,13 @@ import { interrupt } from './io/interrupt';
 import { type Command, type CommandIo, parseArgs } from './options';
 import { VERSION } from './version';
 
-const COMMANDS: Command<any>[] = [reconcile, plan, apply, rollback, convert, exportCommand, exportOktaCommand, exportOnpremCommand, tenantCommand];
+const COMMANDS: Command<any>[] = [reconcile, plan, planVerify, apply, rollback, convert, exportCommand, exportOktaCommand, exportOnpremCommand, tenantCommand];
 
-/** Commands named in two words ('export cloud', 'tenant serve') are sub-commands of their first word. */
+/**
+ * Commands named in two words ('export cloud', 'tenant serve') are sub-commands of their first word:
+ * of a group below, or of a command of that name, which runs when no sub-command is named
+ * ('plan' and 'plan verify').
+ */
 const GROUPS: Record<string, string> = {
   tenant: 'the local Graph-compatible tenant for rehearsals and tests: idrecon tenant serve',
   export: 'export users: idrecon export cloud (Entra ID), idrecon export okta (Okta) or idrecon export onprem (Active Directory)',
@@ -44,14 +49,22 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
       .fail((msg, err) => {
-        throw err ?? usageError(msg, COMMANDS.find((c) => c.name === argv[0] || c.name === argv.slice(0, 2).join(' ')));
+        throw err ?? usageError(msg, (COMMANDS.find((c) => c.name === argv.slice(0, 2).join(' ')) ?? COMMANDS.find((c) => c.name === argv[0])));
       });
     const register = <T>(y: Argv<T>, cmd: Command<any>, name: string): Argv<T> => {
       const spec = cmd.positionals ? `${name} ${cmd.positionals}` : name;
+      const members = COMMANDS.filter((c) => c.name.startsWith(`${cmd.name} `));
+      if (members.length) refuseUnknownWord(argv, cmd, members);
       return y.command(
         spec,
         cmd.summary,
-        (sub) => sub.usage(cmd.usage).options(cmd.options),
+        (sub) => {
+          // Not global: a sub-command takes only its own options.
+          const own = Object.fromEntries(Object.entries(cmd.options).map(([key, o]) => [key, { ...o, global: false }]));
+          let built = sub.usage(cmd.usage).options(own);
+          for (const member of members) built = register(built, member, member.name.slice(cmd.name.length + 1));
+          return built;
+        },
         async (raw) => {
           exitCode = await cmd.run(parseArgs(cmd.schema, raw, cmd.positionals?.match(/[\w-]+/g) ?? [], argv), io);
         },
@@ -65,9 +78,7 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
       const given = argv[1] === undefined || argv[1].startsWith('-') ? undefined : argv[1];
       const asksHelp = argv.includes('--help') || argv.includes('-h');
       if (argv[0] === group && !(given && names.includes(given)) && !(given === undefined && asksHelp)) {
-        const quoted = names.map((n) => `'${n}'`);
-        const choices = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted[0];
-        const expected = `expected ${choices} (idrecon ${group} ${names[0]})`;
+        const expected = `expected ${choicesOf(names)} (idrecon ${group} ${names[0]})`;
         throw new IdreconError('USAGE', `<what>: ${expected}, got ${given === undefined ? 'nothing' : `'${given}'`}; see idrecon ${group} --help`);
       }
       parser = parser.command(group, summary, (y) => {
@@ -81,6 +92,21 @@ export async function main(argv: string[], io: CommandIo = { stdout: process.std
   } catch (err) {
     return report(err, io);
   }
+}
+
+/** `idrecon plan foo`: a word that names no sub-command of a command that also runs without one. */
+function refuseUnknownWord(argv: readonly string[], cmd: Command<unknown>, members: Command<unknown>[]): void {
+  const names = members.map((c) => c.name.slice(cmd.name.length + 1));
+  const given = argv[0] === cmd.name ? argv[1] : undefined;
+  if (given === undefined || given.startsWith('-') || names.includes(given)) return;
+  const example = [cmd.name, names[0], ...(members[0].positionals?.match(/[\w-]+/g) ?? []).map((p) => p.toUpperCase())].join(' ');
+  throw new IdreconError('USAGE', `<${names.join('|')}>: expected ${choicesOf(names)} (idrecon ${example}) or no word at all, got '${given}'`);
+}
+
+/** 'a', 'b' or 'c' */
+function choicesOf(names: string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted[0];
 }
 
 /** yargs's own complaints, worded like every other option error: "what: expected X, got Y". */

@@ -21,6 +21,11 @@ test.each([
   [['export', 'onprem', '--bogus'], '--bogus: expected an option of this command, got an unknown one; see idrecon export onprem --help'],
   [['export', 'onprem', '--base-dn', 'DC=x', '--bind-dn', 'a', '--out', 'x.csv'], '--ldap-url: expected ldaps://HOST or ldap://HOST, got nothing'],
   [['export', 'onprem', '--ldap-url', 'ldaps://dc', '--base-dn', 'DC=x', '--bind-dn', 'a', '--out', 'x.csv', '--page-size', '5000'], '--page-size: expected 1 to 1000, got 5000'],
+  [['plan', 'veri', 'plan.csv'], "<verify>: expected 'verify' (idrecon plan verify FILE) or no word at all, got 'veri'"],
+  [['plan', '--out', 'plan.csv'], '--reconciliation: expected a file name, got nothing'],
+  [['plan', 'verify'], '<file>: expected the plan to verify, got nothing'],
+  [['plan', 'verify', 'plan.csv', '--encoding', 'latin'], "--encoding: expected auto, utf-8, utf-16le, utf-16be or windows-1252, got 'latin'"],
+  [['plan', 'verify', 'plan.csv', '--out', 'x.csv'], '--out: expected an option of this command, got an unknown one; see idrecon plan verify --help'],
   [['convert', '--hex-order', 'little', 'x'], "--hex-order: expected display or raw, got 'little'"],
 ])('%j', async (args, message) => {
   expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `idrecon: ${message}\n` });

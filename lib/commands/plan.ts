@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
-import { type Command, type CommandIo, declare, helpOf, shapeOf } from '../options';
-import { ENCODINGS, type Encoding } from '../io/csv-reader';
-import { type PlanRow, countPlan, readPlan } from '../formats/plan';
+import { type Command, declare, helpOf, shapeOf } from '../options';
 import { PLAN, PLAN_OPTIONS, planSummary, writePlan } from '../plan/write';
 
 const USAGE = `Turns a reconciliation into a remediation plan for a change board to approve in a spreadsheet,
@@ -20,58 +18,26 @@ never applied. The file is written for Excel (UTF-8 with BOM, CRLF, values a spr
 formulas, numbers or dates kept as text) and reads back after a spreadsheet saved it.
 'plan verify' counts approved, unapproved, edited and malformed rows (approved review rows apart:
 they are never applied); it exits 0 only when no approved row was edited and no row is malformed,
-else 3. See docs/plan.md.`;
+else 3 (idrecon plan verify --help). See docs/plan.md.`;
 
 const OPTIONS = {
   reconciliation: declare('string', z.string().optional(), 'reconciliation.csv written by idrecon reconcile'),
   out: declare('string', z.string().optional(), 'plan CSV to write'),
-  encoding: declare('string', z.enum(ENCODINGS).default('auto'), 'plan verify: auto (BOM, else UTF-8), utf-8, utf-16le, utf-16be or windows-1252 (Excel\'s "CSV")'),
 };
 
 const Args = z.object({
   ...shapeOf(PLAN),
-  verify: z.enum(['verify'], { error: "expected 'verify' (idrecon plan verify FILE) or no word at all" }).optional(),
-  file: z.string().optional(),
   ...shapeOf(OPTIONS),
 });
 type Args = z.infer<typeof Args>;
 
-async function verify(file: string, encoding: Encoding, io: CommandIo): Promise<number> {
-  const plan = await readPlan(file, encoding);
-  const c = countPlan(plan);
-  const where = (r: PlanRow) => (Number.isInteger(r.row) ? `row ${r.row}, ${r.proposal.upn}` : r.proposal.upn);
-  const lines = [
-    `${plan.planId ? `plan ${plan.planId}` : 'plan'} (${file}): ${c.rows} rows`,
-    `  approved and intact  ${c.approved}`,
-    ...(c.approvedReview ? [`  approved review rows ${c.approvedReview} (never applied: a person acts on them)`] : []),
-    `  not approved         ${c.unapproved}`,
-    `  edited               ${c.edited}${c.approvedEdited ? ` (${c.approvedEdited} of them approved)` : ''}`,
-    `  malformed            ${c.malformed}`,
-    ...plan.rows.filter((r) => r.state !== 'intact').map((r) => `  line ${r.line} (${where(r)}): ${r.state}: ${r.problem}`),
-  ];
-  io.stdout.write(`${lines.join('\n')}\n`);
-  if (c.approvedEdited || c.malformed) {
-    throw new IdreconError(
-      'GATE_FAILED',
-      `${c.approvedEdited} approved rows were edited and ${c.malformed} rows are malformed: they will not be applied; re-create the plan or fix the rows named above`,
-      { file },
-    );
-  }
-  return 0;
-}
-
 export const plan: Command<Args> = {
   name: 'plan',
-  positionals: '[verify] [file]',
   summary: 'write a remediation plan to approve in a spreadsheet, or verify one (plan verify FILE)',
   usage: USAGE,
   options: { ...helpOf(OPTIONS), ...PLAN_OPTIONS },
   schema: Args,
   async run(args, io) {
-    if (args.verify) {
-      if (!args.file) throw new IdreconError('USAGE', '<file>: expected the plan to verify, got nothing');
-      return verify(args.file, args.encoding, io);
-    }
     if (!args.reconciliation) throw new IdreconError('USAGE', '--reconciliation: expected a file name, got nothing');
     if (!args.out) throw new IdreconError('USAGE', '--out: expected a file name, got nothing');
     if (resolve(args.out) === resolve(args.reconciliation)) {
