@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import pLimit from 'p-limit';
 import { IdreconError } from '../errors';
 import type { Encoding } from '../io/csv-reader';
-import { msalTokens } from '../graph/auth';
-import type { Credentials } from '../graph/auth';
+import { type Credentials, type TokenSource, msalTokens } from '../graph/auth';
 import type { Clock } from '../graph/clock';
 import { createGraphClient } from '../graph/client';
 import type { Limit } from '../graph/limits';
@@ -19,8 +19,8 @@ import { type Plan, type PlanRow, planHash, readPlan } from '../formats/plan';
 import { type Decision, decide, targetOf } from './decide';
 import { Journal, type JournalContents, journalPathFor, readJournal } from './journal';
 import { RESULT_STATUSES, ResultsLog, type ResultRow, type ResultStatus, emptyResult, readResults } from '../formats/results';
-import { type Feedback, moveBackOnly, rowSteps } from './steps';
-import { BATCH_SIZE, type LiveUser, type GraphAnswer, patchUser, readUsers } from './users';
+import { type Feedback, type Final, type Steps, moveBackOnly, rowSteps } from './steps';
+import { BATCH_SIZE, type LiveUser, type GraphAnswer, type ReadResult, patchUser, readUsers } from './users';
 
 export interface ApplyOptions {
   planFile: string;
@@ -147,166 +147,216 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplySummary> {
       { file: o.planFile },
     );
   }
-
-  const summary: ApplySummary = {
-    planId: plan.planId,
-    counts: Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>,
-    badApprovals: open.filter((r) => (r.approved && r.state === 'edited') || r.state === 'malformed').length,
-    notStarted: 0,
-    writes: 0,
-    elapsedMs: 0,
-    approved: plan.rows.filter((r) => !skipOf(r)).length,
-    onStaging: [],
-  };
-  const progress: ApplyProgress = { done: 0, total: open.length, throttledMs: 0 };
-  const onRetry = (e: RetryEvent) => {
-    progress.throttledMs += e.pauseAddedMs;
-    o.onRetry?.(e);
-  };
   // Signing in before any file is opened: bad credentials leave nothing that needs --resume.
   const tokens = candidates.length > 0 ? await msalTokens(o.credentials) : undefined;
   await tokens?.token();
-  const log = new ResultsLog(o.resultsFile, o.resume);
-  let journal: Journal | undefined;
-  try {
-    journal = o.execute ? new Journal(journalPathFor(o.resultsFile), o.resume, { planId: plan.planId, planHash: planHash(plan) }) : undefined;
-  } catch (err) {
-    log.close();
-    throw err;
-  }
-  const record = (r: ResultRow, status: ResultStatus, message: string, end = true) => {
-    r.status = status;
-    r.message = message;
-    r.finished_at = new Date(o.clock.now()).toISOString();
-    log.write(r);
-    if (end && journal && begun.has(Number(r.row))) journal.record(Number(r.row), 'end');
-    summary.counts[status]++;
-    progress.done++;
-    o.onProgress?.(progress);
-  };
-
+  const run = Run.open(o, plan, open, begun);
   try {
     for (const row of open) {
       const skip = skipOf(row);
-      if (skip) record(baseResult(plan.planId, row), skip.status, skip.message);
+      if (skip) run.record(baseResult(plan.planId, row), skip.status, skip.message);
     }
-    if (tokens) {
-      const client = createGraphClient({ graphUrl: o.graphUrl, tokens, clock: o.clock, retry: o.retry, onRetry, writeBudget: o.writeBudget });
-      const policy = { ...DEFAULT_RETRY, ...o.retry };
-      const limit = pLimit(o.concurrency);
-
-      const patch = async (r: ResultRow, body: Record<string, string | null>): Promise<GraphAnswer> => {
-        const tries = new Tries();
-        const outcome = await patchUser(client, r.cloud_object_id, body, tries);
-        r.attempts = String(Number(r.attempts || 0) + tries.count);
-        summary.writes++;
-        return outcome;
-      };
-      /** A fresh read of one user after a lost answer; undefined when it cannot be read. */
-      const readBack = async (id: string): Promise<LiveUser | undefined> => {
-        try {
-          const read = (await readUsers(client, [id], o.clock, policy)).get(id);
-          return read && 'user' in read ? read.user : undefined;
-        } catch {
-          return undefined;
-        }
-      };
-      /** The request that decided the row: the last write when it worked, the refused one when not. */
-      const decidedBy = (r: ResultRow, o2: GraphAnswer) => {
-        r.http_status = String(o2.status);
-        r.request_id = o2.requestId;
-        r.graph_error_code = o2.code;
-        r.graph_error_message = o2.message;
-      };
-
-      /** Carries out a row's steps (lib/apply/steps.ts) against Graph. */
-      const carryOut = async (row: PlanRow, r: ResultRow, steps: ReturnType<typeof rowSteps>): Promise<void> => {
-        let feedback: Feedback;
-        for (;;) {
-          const next = steps.next(feedback);
-          if (next.done) {
-            const f = next.value;
-            if (f.decidedBy) decidedBy(r, f.decidedBy);
-            r.after_upn = f.after === 'unknown' ? '' : f.after.upn;
-            r.after_immutable_id = f.after === 'unknown' ? '' : f.after.immutableId;
-            if (f.onStaging) summary.onStaging.push(row.proposal.upn);
-            // No 'end' while the user may sit on its staging UPN, or the outcome is unknown: --resume
-            // reads the user, and confirms, finishes or repairs the row.
-            return record(r, f.status, f.message, !f.onStaging && f.after !== 'unknown');
-          }
-          const c = next.value;
-          if (c.do === 'patch') feedback = { patched: await patch(r, c.body) };
-          else if (c.do === 'read') feedback = { read: await readBack(r.cloud_object_id) };
-          else {
-            journal!.record(row.row, 'staged');
-            feedback = undefined;
-          }
-        }
-      };
-
-      const execute = async (row: PlanRow, live: LiveUser, decision: Decision): Promise<void> => {
-        const p = row.proposal;
-        const r = baseResult(plan.planId, row);
-        r.started_at = new Date(o.clock.now()).toISOString();
-        const target = targetOf(row);
-        if (decision.kind === 'drift' || decision.kind === 'already-done') {
-          // Nothing is written: before and after are the user as read now.
-          r.before_upn = r.after_upn = live.userPrincipalName;
-          r.before_immutable_id = r.after_immutable_id = live.onPremisesImmutableId ?? '';
-          if (decision.kind === 'drift') return record(r, 'skipped-drift', decision.message);
-          return record(r, 'already-done', 'the user already has the target value; nothing was written');
-        }
-        // 'before' stays the plan's current values, which the write was checked against: after an
-        // interruption the fresh read already shows the change, and a rollback needs the original.
-        r.after_upn = p.currentUpn;
-        r.after_immutable_id = target;
-        if (decision.kind === 'confirmed') return record(r, 'applied', 'written before the interruption; confirmed by a fresh read on resume');
-        if (!journal) {
-          if (decision.kind === 'finish' || decision.kind === 'move-back') {
-            summary.onStaging.push(p.upn);
-            const what = decision.kind === 'finish' ? `${target ? 'set' : 'clear'} the ImmutableID and move the UPN back` : 'move the UPN back, writing nothing else';
-            return record(r, 'dry-run', `the user is on its staging UPN ${p.stagingUpn}: apply --execute --resume would ${what}`);
-          }
-          const how = p.upnFlip === 'yes' ? `would move the UPN to ${p.stagingUpn}, ${target ? 'set' : 'clear'} the ImmutableID and move the UPN back` : `would ${target ? 'set' : 'clear'} the ImmutableID`;
-          return record(r, 'dry-run', how);
-        }
-        begun.add(row.row);
-        journal.record(row.row, 'begin', row.hash);
-        const rowPlan = { currentUpn: p.currentUpn, stagingUpn: p.stagingUpn, target, flip: p.upnFlip === 'yes' };
-        const steps = decision.kind === 'move-back' ? moveBackOnly(rowPlan, live) : rowSteps(rowPlan, live, decision.kind === 'finish');
-        return carryOut(row, r, steps);
-      };
-
-      for (let i = 0; i < candidates.length; i += BATCH_SIZE) {
-        if (o.stopRequested()) break;
-        const chunk = candidates.slice(i, i + BATCH_SIZE);
-        const live = await readUsers(client, chunk.map((r) => r.proposal.cloudObjectId), o.clock, policy);
-        await Promise.all(
-          chunk.map((row) =>
-            limit(async () => {
-              if (o.stopRequested()) return;
-              const read = live.get(row.proposal.cloudObjectId)!;
-              if ('failure' in read) {
-                const r = baseResult(plan.planId, row);
-                decidedBy(r, read.failure);
-                if (read.failure.status === 404) return record(r, 'skipped-drift', 'the user no longer exists in the tenant: reconcile and plan again');
-                // Unread, so unknown: a federated user may still sit on its staging UPN from an earlier run.
-                if (row.proposal.upnFlip === 'yes' && begun.has(row.row)) summary.onStaging.push(row.proposal.upn);
-                return record(r, 'failed', `the fresh read before writing failed (${read.failure.status} ${read.failure.code}); nothing was written: run apply --resume to try again`, false);
-              }
-              await execute(row, read.user, decide(row, read.user, begun.has(row.row)));
-            }),
-          ),
-        );
-      }
-    }
+    if (tokens) await changeRows(run, new Tenant(o, tokens, run), candidates);
   } finally {
-    log.close();
-    journal?.close();
+    run.close();
   }
-  summary.notStarted = open.length - progress.done;
-  summary.elapsedMs = o.clock.now() - started;
-  return summary;
+  run.summary.notStarted = open.length - run.progress.done;
+  run.summary.elapsedMs = o.clock.now() - started;
+  return run.summary;
+}
+
+/** One run's record: the results log, the journal (with --execute), the counts and the progress shown. */
+class Run {
+  private constructor(
+    readonly o: ApplyOptions,
+    readonly planId: string,
+    private readonly log: ResultsLog,
+    readonly journal: Journal | undefined,
+    /** Rows with a 'begin' in the journal: each needs its 'end'. */
+    readonly begun: Set<number>,
+    readonly summary: ApplySummary,
+    readonly progress: ApplyProgress,
+  ) {}
+
+  static open(o: ApplyOptions, plan: Plan, open: PlanRow[], begun: Set<number>): Run {
+    const summary: ApplySummary = {
+      planId: plan.planId,
+      counts: Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>,
+      badApprovals: open.filter((r) => (r.approved && r.state === 'edited') || r.state === 'malformed').length,
+      notStarted: 0,
+      writes: 0,
+      elapsedMs: 0,
+      approved: plan.rows.filter((r) => !skipOf(r)).length,
+      onStaging: [],
+    };
+    const log = new ResultsLog(o.resultsFile, o.resume);
+    let journal: Journal | undefined;
+    try {
+      journal = o.execute ? new Journal(journalPathFor(o.resultsFile), o.resume, { planId: plan.planId, planHash: planHash(plan) }) : undefined;
+    } catch (err) {
+      log.close();
+      throw err;
+    }
+    return new Run(o, plan.planId, log, journal, begun, summary, { done: 0, total: open.length, throttledMs: 0 });
+  }
+
+  /** A results row, and its 'end' in the journal unless `end` is false (the outcome is not settled). */
+  record(r: ResultRow, status: ResultStatus, message: string, end = true): void {
+    r.status = status;
+    r.message = message;
+    r.finished_at = new Date(this.o.clock.now()).toISOString();
+    this.log.write(r);
+    if (end && this.journal && this.begun.has(Number(r.row))) this.journal.record(Number(r.row), 'end');
+    this.summary.counts[status]++;
+    this.progress.done++;
+    this.o.onProgress?.(this.progress);
+  }
+
+  close(): void {
+    this.log.close();
+    this.journal?.close();
+  }
+}
+
+/** Graph as the runner uses it: fresh reads, and writes counted on the run and on the row. */
+class Tenant {
+  private readonly client: Client;
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly o: ApplyOptions,
+    tokens: TokenSource,
+    private readonly run: Run,
+  ) {
+    const onRetry = (e: RetryEvent) => {
+      run.progress.throttledMs += e.pauseAddedMs;
+      o.onRetry?.(e);
+    };
+    this.client = createGraphClient({ graphUrl: o.graphUrl, tokens, clock: o.clock, retry: o.retry, onRetry, writeBudget: o.writeBudget });
+    this.policy = { ...DEFAULT_RETRY, ...o.retry };
+  }
+
+  read(ids: string[]): Promise<Map<string, ReadResult>> {
+    return readUsers(this.client, ids, this.o.clock, this.policy);
+  }
+
+  async patch(r: ResultRow, body: Record<string, string | null>): Promise<GraphAnswer> {
+    const tries = new Tries();
+    const outcome = await patchUser(this.client, r.cloud_object_id, body, tries);
+    r.attempts = String(Number(r.attempts || 0) + tries.count);
+    this.run.summary.writes++;
+    return outcome;
+  }
+
+  /** A fresh read of one user after a lost answer; undefined when it cannot be read. */
+  async readBack(id: string): Promise<LiveUser | undefined> {
+    try {
+      const read = (await this.read([id])).get(id);
+      return read && 'user' in read ? read.user : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The approved rows, read afresh in batches and changed up to --concurrency at a time, until a stop is asked. */
+async function changeRows(run: Run, tenant: Tenant, candidates: PlanRow[]): Promise<void> {
+  const limit = pLimit(run.o.concurrency);
+  for (let i = 0; i < candidates.length; i += BATCH_SIZE) {
+    if (run.o.stopRequested()) break;
+    const chunk = candidates.slice(i, i + BATCH_SIZE);
+    const live = await tenant.read(chunk.map((r) => r.proposal.cloudObjectId));
+    await Promise.all(
+      chunk.map((row) =>
+        limit(async () => {
+          if (run.o.stopRequested()) return;
+          await changeRow(run, tenant, row, live.get(row.proposal.cloudObjectId)!);
+        }),
+      ),
+    );
+  }
+}
+
+async function changeRow(run: Run, tenant: Tenant, row: PlanRow, read: ReadResult): Promise<void> {
+  if ('user' in read) return execute(run, tenant, row, read.user, decide(row, read.user, run.begun.has(row.row)));
+  const r = baseResult(run.planId, row);
+  decidedBy(r, read.failure);
+  if (read.failure.status === 404) return run.record(r, 'skipped-drift', 'the user no longer exists in the tenant: reconcile and plan again');
+  // Unread, so unknown: a federated user may still sit on its staging UPN from an earlier run.
+  if (row.proposal.upnFlip === 'yes' && run.begun.has(row.row)) run.summary.onStaging.push(row.proposal.upn);
+  return run.record(r, 'failed', `the fresh read before writing failed (${read.failure.status} ${read.failure.code}); nothing was written: run apply --resume to try again`, false);
+}
+
+async function execute(run: Run, tenant: Tenant, row: PlanRow, live: LiveUser, decision: Decision): Promise<void> {
+  const p = row.proposal;
+  const r = baseResult(run.planId, row);
+  r.started_at = new Date(run.o.clock.now()).toISOString();
+  const target = targetOf(row);
+  if (decision.kind === 'drift' || decision.kind === 'already-done') {
+    // Nothing is written: before and after are the user as read now.
+    r.before_upn = r.after_upn = live.userPrincipalName;
+    r.before_immutable_id = r.after_immutable_id = live.onPremisesImmutableId ?? '';
+    if (decision.kind === 'drift') return run.record(r, 'skipped-drift', decision.message);
+    return run.record(r, 'already-done', 'the user already has the target value; nothing was written');
+  }
+  // 'before' stays the plan's current values, which the write was checked against: after an
+  // interruption the fresh read already shows the change, and a rollback needs the original.
+  r.after_upn = p.currentUpn;
+  r.after_immutable_id = target;
+  if (decision.kind === 'confirmed') return run.record(r, 'applied', 'written before the interruption; confirmed by a fresh read on resume');
+  if (!run.journal) return dryRun(run, row, r, decision.kind);
+  run.begun.add(row.row);
+  run.journal.record(row.row, 'begin', row.hash);
+  const rowPlan = { currentUpn: p.currentUpn, stagingUpn: p.stagingUpn, target, flip: p.upnFlip === 'yes' };
+  const steps = decision.kind === 'move-back' ? moveBackOnly(rowPlan, live) : rowSteps(rowPlan, live, decision.kind === 'finish');
+  return carryOut(run, tenant, row, r, steps);
+}
+
+/** What --execute would do to the row, in words; nothing is written. */
+function dryRun(run: Run, row: PlanRow, r: ResultRow, kind: 'go' | 'finish' | 'move-back'): void {
+  const p = row.proposal;
+  const target = targetOf(row);
+  if (kind === 'finish' || kind === 'move-back') {
+    run.summary.onStaging.push(p.upn);
+    const what = kind === 'finish' ? `${target ? 'set' : 'clear'} the ImmutableID and move the UPN back` : 'move the UPN back, writing nothing else';
+    return run.record(r, 'dry-run', `the user is on its staging UPN ${p.stagingUpn}: apply --execute --resume would ${what}`);
+  }
+  const how = p.upnFlip === 'yes' ? `would move the UPN to ${p.stagingUpn}, ${target ? 'set' : 'clear'} the ImmutableID and move the UPN back` : `would ${target ? 'set' : 'clear'} the ImmutableID`;
+  return run.record(r, 'dry-run', how);
+}
+
+/** Carries out a row's steps (lib/apply/steps.ts) against Graph, then records how it ended. */
+async function carryOut(run: Run, tenant: Tenant, row: PlanRow, r: ResultRow, steps: Steps): Promise<void> {
+  let feedback: Feedback;
+  for (;;) {
+    const next = steps.next(feedback);
+    if (next.done) return finish(run, row, r, next.value);
+    const c = next.value;
+    if (c.do === 'patch') feedback = { patched: await tenant.patch(r, c.body) };
+    else if (c.do === 'read') feedback = { read: await tenant.readBack(r.cloud_object_id) };
+    else {
+      run.journal!.record(row.row, 'staged');
+      feedback = undefined;
+    }
+  }
+}
+
+function finish(run: Run, row: PlanRow, r: ResultRow, f: Final): void {
+  if (f.decidedBy) decidedBy(r, f.decidedBy);
+  r.after_upn = f.after === 'unknown' ? '' : f.after.upn;
+  r.after_immutable_id = f.after === 'unknown' ? '' : f.after.immutableId;
+  if (f.onStaging) run.summary.onStaging.push(row.proposal.upn);
+  // No 'end' while the user may sit on its staging UPN, or the outcome is unknown: --resume
+  // reads the user, and confirms, finishes or repairs the row.
+  run.record(r, f.status, f.message, !f.onStaging && f.after !== 'unknown');
+}
+
+/** The request that decided the row: the last write when it worked, the refused one when not. */
+function decidedBy(r: ResultRow, answer: GraphAnswer): void {
+  r.http_status = String(answer.status);
+  r.request_id = answer.requestId;
+  r.graph_error_code = answer.code;
+  r.graph_error_message = answer.message;
 }
 
 /** The results file is a new file, never the plan, in a folder that exists (made if need be). */

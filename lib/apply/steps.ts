@@ -51,7 +51,7 @@ export function answerLost(o: GraphAnswer): boolean {
 
 const idOf = (u: LiveUser): string => u.onPremisesImmutableId ?? '';
 
-type Steps = Generator<Command, Final, Feedback>;
+export type Steps = Generator<Command, Final, Feedback>;
 
 /** What to say when a lost answer could not be read back: the truth is unknown, and resume decides. */
 function unknown(step: StepName, o: GraphAnswer, r: RowPlan): Final {
