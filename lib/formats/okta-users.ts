@@ -63,10 +63,13 @@ export interface OktaAppUser {
 export async function readOktaAppUsers(file: string): Promise<Map<string, OktaAppUser>> {
   const users = new Map<string, OktaAppUser>();
   for await (const { cell, columns } of readTrimmedTable(file, OKTA_INPUT_COLUMNS)) {
-    const key = foldUpn(cell('userName'));
-    const user = users.get(key) ?? users.set(key, { userId: cell('userId'), immutableIds: [], knowsImmutableId: columns.immutableId !== undefined }).get(key)!;
-    const pushed = cell('immutableId');
-    if (pushed && !user.immutableIds.includes(pushed)) user.immutableIds.push(pushed);
+    addAppUser(users, foldUpn(cell('userName')), cell('userId'), cell('immutableId'), columns.immutableId !== undefined);
   }
   return users;
+}
+
+/** One row of the Okta file into `users`, by its folded user name: the first row of a name gives the user id, every row its pushed ImmutableID. */
+export function addAppUser(users: Map<string, OktaAppUser>, key: string, userId: string, pushed: string, knowsImmutableId: boolean): void {
+  const user = users.get(key) ?? users.set(key, { userId, immutableIds: [], knowsImmutableId }).get(key)!;
+  if (pushed && !user.immutableIds.includes(pushed)) user.immutableIds.push(pushed);
 }

@@ -9,7 +9,7 @@ import { declare, helpOf, shapeOf } from '../options';
 import { writeWhole } from '../io/csv-writer';
 import { checkAgainstManifest } from '../io/output-set';
 import { readReconciliation } from '../formats/reconciliation';
-import { readOktaAppUsers } from '../formats/okta-users';
+import { type OktaAppUser, readOktaAppUsers } from '../formats/okta-users';
 import { type Domains, readDomains } from '../formats/domains';
 import { type PlanContext, propose } from './rows';
 import { type Action, PlanWriter } from '../formats/plan';
@@ -65,20 +65,29 @@ export interface PlanResult {
 export async function writePlan(reconciliation: string, out: string, args: PlanArgs, now = new Date()): Promise<PlanResult> {
   await checkAgainstManifest(reconciliation);
   const writer = new PlanWriter(out, args.planId ?? newPlanId(now));
-  return writeWhole(writer.file, async () => writePlanTo(writer, reconciliation, args, await planDomains(args), reconciliation));
+  return writeWhole(writer.file, async () => {
+    const domains = await planDomains(args);
+    return writePlanTo(writer, reconciliation, args, { domains, okta: args.okta ? await readOktaAppUsers(args.okta) : undefined }, reconciliation);
+  });
+}
+
+/** What a plan is made with besides the reconciliation, each read once by its caller. */
+export interface PlanInputs {
+  domains: Domains;
+  /** Okta's app users (--okta): from readOktaAppUsers, or from the Okta file reconcile already loaded. */
+  okta: ReadonlyMap<string, OktaAppUser> | undefined;
 }
 
 /**
  * The rows of a plan for a reconciliation, into `writer` (left for the caller to publish); used by
- * 'plan' and 'reconcile --plan', with the domains each read once (planDomains). `named`: the
- * reconciliation's name in messages.
+ * 'plan' and 'reconcile --plan'. `named`: the reconciliation's name in messages.
  */
-export async function writePlanTo(writer: PlanWriter, reconciliation: string, args: PlanArgs, domains: Domains, named: string): Promise<PlanResult> {
+export async function writePlanTo(writer: PlanWriter, reconciliation: string, args: PlanArgs, inputs: PlanInputs, named: string): Promise<PlanResult> {
   const ctx: PlanContext = {
-    federatedDomains: domains.federated,
-    initialDomain: domains.initial,
+    federatedDomains: inputs.domains.federated,
+    initialDomain: inputs.domains.initial,
     clearInsteadOfSet: args.clearInsteadOfSet,
-    okta: args.okta ? await readOktaAppUsers(args.okta) : undefined,
+    okta: inputs.okta,
   };
   const result: PlanResult = { planId: writer.planId, rows: 0, actions: { 'set-immutable-id': 0, 'clear-immutable-id': 0, review: 0 }, upnFlips: 0 };
   for await (const r of readReconciliation(reconciliation)) {

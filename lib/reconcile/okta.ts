@@ -13,7 +13,7 @@ import type { CsvBytes } from '../io/csv-writer';
 import { IdreconError } from '../errors';
 import { type ColumnIndexes, resolveColumns } from '../io/columns';
 import { scanCsv } from '../io/csv-reader';
-import { OKTA_INPUT_COLUMNS, type OktaInputField } from '../formats/okta-users';
+import { OKTA_INPUT_COLUMNS, type OktaAppUser, type OktaInputField, addAppUser } from '../formats/okta-users';
 
 
 export const OKTA_CHECKS = ['agrees', 'differs', 'not-assigned'] as const;
@@ -51,6 +51,7 @@ export class OktaView {
   private index: KeyIndex = new KeyIndex(0);
   private keySource!: KeySource;
   private withoutUserName = 0;
+  private knowsImmutableId = false;
   private seen = new Uint8Array(0);
   private readonly checks = new Float64Array(OKTA_CHECKS.length);
 
@@ -64,6 +65,7 @@ export class OktaView {
     await scanCsv(file, { encoding: 'auto', delimiter: 'auto' }, (r) => {
       if (!at) {
         at = resolveColumns(r.fields().map((f) => f.trim()), OKTA_INPUT_COLUMNS, {}, { file, line: r.line });
+        v.knowsImmutableId = at.immutableId !== undefined;
         return;
       }
       // The formula guard of every idrecon CSV undone (lib/core/cell-guard.ts): an ImmutableID may start with +.
@@ -165,6 +167,16 @@ export class OktaView {
     if (kind === IdKind.Guid) return sameBytes(this.ids, k * 16, cl.ids, c * 16, 16);
     if (kind === IdKind.Other) return this.idLen[k] === cl.idLen[c] && sameBytes(this.arena.bytes, this.idAt[k], cl.arena.bytes, cl.idAt[c], cl.idLen[c]);
     return true;
+  }
+
+  /** The Okta users as plan reads them (readOktaAppUsers), from the rows already loaded: reconcile --plan reads the file once. */
+  appUsers(): Map<string, OktaAppUser> {
+    const users = new Map<string, OktaAppUser>();
+    const a = this.arena;
+    for (let i = 0; i < this.count; i++) {
+      addAppUser(users, a.text(this.keyAt[i], this.keyLen[i]), a.text(this.userIdAt[i], this.userIdLen[i]), a.text(this.idAt[i], this.idLen[i]), this.knowsImmutableId);
+    }
+    return users;
   }
 
   summary(): OktaSummary {

@@ -159,7 +159,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
       await reconciliation.finish();
       const plan = new PlanWriter(planFile, args.planId ?? newPlanId(new Date()));
       outputs.push(plan.file);
-      planned = await writePlanTo(plan, reconciliation.temp, args, domains!, join(args.out, 'reconciliation.csv'));
+      planned = await writePlanTo(plan, reconciliation.temp, args, { domains: domains!, okta: okta?.appUsers() }, join(args.out, 'reconciliation.csv'));
     }
     // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
     await publishSet(outputs, { command: 'reconcile', manifest: args.out, replaces: [planFile, join(args.out, 'report.html')] });

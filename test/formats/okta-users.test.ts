@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { OKTA_CSV_COLUMNS, type OktaCsvColumn, readOktaAppUsers } from '../../lib/formats/okta-users';
 import { CsvWriter } from '../../lib/io/csv-writer';
+import { OktaView } from '../../lib/reconcile/okta';
 import { tempDir } from '../helpers';
 
 const row = (cells: Partial<Record<OktaCsvColumn, string>>) => OKTA_CSV_COLUMNS.map((c) => cells[c] ?? '');
@@ -19,4 +20,17 @@ test('Okta app users round-trip through the file', async () => {
       ['bob@contoso.com', { userId: '00u2', immutableIds: [], knowsImmutableId: true }],
     ]),
   );
+});
+
+test('reconcile --plan takes the same app users from the Okta file it already loaded', async () => {
+  const file = join(tempDir(), 'okta.csv');
+  const out = new CsvWriter(file, OKTA_CSV_COLUMNS);
+  await out.row(row({ okta_user_id: '00u1', user_name: 'Judy.Jones@contoso.com', immutable_id: '+9kaGpXmXFWlO8l/IOLgyw==', app_id: '0oa1' }));
+  await out.row(row({ okta_user_id: '00u9', user_name: 'JUDY.jones@contoso.com', immutable_id: 'other,value', app_id: '0oa2' }));
+  await out.row(row({ okta_user_id: '00u2', user_name: 'Ærøskøbing@contoso.com', app_id: '0oa1' }));
+  await out.row(row({ okta_user_id: '00u3', immutable_id: 'no-name', app_id: '0oa1' }));
+  await out.commit();
+  const users = await readOktaAppUsers(file);
+  expect(users.size).toBe(3);
+  expect((await OktaView.load(file)).appUsers()).toEqual(users);
 });
