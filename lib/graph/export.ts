@@ -154,7 +154,7 @@ export async function exportCloud(options: ExportOptions, clock: Clock, hooks: E
       }
     }
     // The users and the domains files appear together or not at all.
-    await publishSet(outputs, { command: 'export' });
+    await publishSet(outputs);
     if (options.settingsOut) result.settingsSaved = await saveSettings(client, options.settingsOut, notes, result);
   });
   return result;

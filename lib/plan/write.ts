@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { declare, helpOf, shapeOf } from '../options';
 import { writeWhole } from '../io/csv-writer';
-import { checkAgainstManifest } from '../io/output-set';
+import { checkAgainstManifest } from '../formats/manifest';
 import { readReconciliation } from '../formats/reconciliation';
 import { type OktaAppUser, readOktaAppUsers } from '../formats/okta-users';
 import { type Domains, readDomains } from '../formats/domains';

@@ -13,26 +13,11 @@ import type { CsvBytes } from '../io/csv-writer';
 import { IdreconError } from '../errors';
 import { type ColumnIndexes, resolveColumns } from '../io/columns';
 import { scanCsv } from '../io/csv-reader';
+import { OKTA_CHECKS, type OktaSummary } from '../formats/summary';
 import { OKTA_INPUT_COLUMNS, type OktaAppUser, type OktaInputField, addAppUser } from '../formats/okta-users';
 
 
-export const OKTA_CHECKS = ['agrees', 'differs', 'not-assigned'] as const;
-export type OktaCheck = (typeof OKTA_CHECKS)[number];
 const CHECK_BYTES = OKTA_CHECKS.map((c) => Buffer.from(c, 'latin1'));
-
-export interface OktaSummary {
-  file: string;
-  /** Data rows of the Okta file. */
-  rows: number;
-  /** Distinct user names among them (a user in several Office 365 instances has a row for each). */
-  users: number;
-  /** Rows with an empty user name: no reconciliation row can be theirs. */
-  without_user_name: number;
-  /** Okta users whose user name is the UPN of no reconciliation row. */
-  not_in_reconciliation: number;
-  /** Reconciliation rows by okta_check. */
-  check: Record<OktaCheck, number>;
-}
 
 export class OktaView {
   private readonly arena = new Arena();

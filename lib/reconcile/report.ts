@@ -3,39 +3,10 @@
  * add up to the inputs. Pure; docs/reconcile.md explains every column.
  */
 import { type ReconRow, STATUSES, type Status } from '../core/classify';
-import { type TenantSettings, settingsLine } from './tenant-settings';
-import type { CsvStats } from '../io/csv-reader';
+import { settingsLine } from './tenant-settings';
+import type { InputSummary, Summary, TenantSettings } from '../formats/summary';
 import { type Colour, NO_COLOUR } from '../io/colour';
 import { join } from 'node:path';
-import type { OktaSummary } from './okta';
-
-export interface InputSummary {
-  file: string;
-  rows: number;
-  blank_rows: number;
-  encoding: string;
-  delimiter: string;
-}
-
-export interface Summary {
-  inputs: { onprem: InputSummary; cloud: InputSummary };
-  output_rows: number;
-  joined_pairs: number;
-  rejects: number;
-  status: Record<Status, number>;
-  status_reason: Record<string, number>;
-  entra_connect: Record<string, number>;
-  /** Entra Connect outcomes by reason, as `outcome/reason` (an outcome alone where there is none). */
-  entra_connect_reason: Record<string, number>;
-  /** The tenant switches the prediction assumed, each with where it came from. */
-  tenant_settings: TenantSettings;
-  /** With reconcile --okta only. */
-  okta?: OktaSummary;
-  /** onprem rows + cloud rows = output rows + joined pairs. */
-  balanced: boolean;
-  /** The same check written out for an auditor. */
-  check: string;
-}
 
 export class SummaryCounter {
   private outputRows = 0;
@@ -78,10 +49,6 @@ export class SummaryCounter {
       check: `${onprem.rows} on-prem rows + ${cloud.rows} cloud rows ${balanced ? '=' : '!='} ${this.outputRows} output rows + ${this.joined} joined pairs`,
     };
   }
-}
-
-export function inputSummary(file: string, rows: number, stats: CsvStats): InputSummary {
-  return { file, rows, blank_rows: stats.blankRows, encoding: stats.encoding, delimiter: stats.delimiter === '\t' ? 'tab' : stats.delimiter };
 }
 
 /**

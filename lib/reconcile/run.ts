@@ -16,17 +16,19 @@ import type { Encoding } from '../io/csv-reader';
 import { AtomicFile, ByteCsvWriter, CsvWriter, orNothing } from '../io/csv-writer';
 import { prepareOutputFolder } from '../io/output';
 import { publishSet } from '../io/output-set';
+import { manifestIndex } from '../formats/manifest';
 import { Progress } from '../io/progress';
 import { readDomains } from '../formats/domains';
 import { type PlanArgs, type PlanResult, newPlanId, planDomains, writePlanTo } from '../plan/write';
 import { PlanWriter } from '../formats/plan';
-import { PACKAGE_ROOT, VERSION } from '../version';
+import { PACKAGE_ROOT } from '../version';
 import { parseAdvice } from './advice';
 import { AttentionSample } from './attention';
 import { renderReport } from './html-report';
 import { loadBoth, partnersThread } from './load';
 import { OktaView } from './okta';
-import { type Summary, SummaryCounter, inputSummary } from './report';
+import { SummaryCounter } from './report';
+import { type Summary, inputSummary, summaryFile, writeSummary } from '../formats/summary';
 import { classifyOptions, resolveTenantSettings } from './tenant-settings';
 import { Verdicts } from './verdicts';
 import { rowsAgain, writeRows } from './write';
@@ -105,10 +107,10 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   const columns = okta ? [...RECONCILIATION_COLUMNS, ...OKTA_RECONCILIATION_COLUMNS] : RECONCILIATION_COLUMNS;
   const reconciliation = new ByteCsvWriter(join(args.out, 'reconciliation.csv'), columns);
   const rejects = new CsvWriter(join(args.out, 'rejects.csv'), REJECT_COLUMNS);
-  const summaryFile = new AtomicFile(join(args.out, 'summary.json'));
+  const summaryOut = new AtomicFile(join(args.out, 'summary.json'));
   const reportFile = args.report ? new AtomicFile(join(args.out, 'report.html')) : undefined;
   const planFile = join(args.out, 'plan.csv');
-  const outputs: AtomicFile[] = [reconciliation, rejects, summaryFile, ...(reportFile ? [reportFile] : [])];
+  const outputs: AtomicFile[] = [reconciliation, rejects, summaryOut, ...(reportFile ? [reportFile] : [])];
   const sample = reportFile ? new AttentionSample(REPORT_ROWS_PER_GROUP) : undefined;
   const counter = new SummaryCounter();
   const failOn = new Set(args.failOn);
@@ -139,13 +141,8 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
     if (okta) summary.okta = okta.summary();
     // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
     if (!summary.balanced) throw new Error(`the output does not account for every input row (${summary.check})`);
-    const published = {
-      idrecon_version: VERSION,
-      ran_at: ranAt,
-      settings: { source_anchor: args.sourceAnchor, hex_order: args.hexOrder ?? '', block_soft_match: tenant.blockSoftMatch.value },
-      ...summary,
-    };
-    await summaryFile.write(`${JSON.stringify(published, null, 2)}\n`);
+    const published = summaryFile(summary, { ranAt, sourceAnchor: args.sourceAnchor, hexOrder: args.hexOrder });
+    await writeSummary(summaryOut, published);
     if (reportFile && sample) {
       const advice = parseAdvice(await readFile(join(PACKAGE_ROOT, 'docs', 'statuses.md'), 'utf8').catch(() => ''));
       await reportFile.write(
@@ -162,7 +159,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
       planned = await writePlanTo(plan, reconciliation.temp, args, { domains: domains!, okta: okta?.appUsers() }, join(args.out, 'reconciliation.csv'));
     }
     // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
-    await publishSet(outputs, { command: 'reconcile', manifest: args.out, replaces: [planFile, join(args.out, 'report.html')] });
+    await publishSet(outputs, { index: manifestIndex(args.out, 'reconcile'), replaces: [planFile, join(args.out, 'report.html')] });
     return { summary, planned, gated };
   }).finally(() => ahead?.stop());
 }

@@ -6,23 +6,7 @@
  */
 import { DEFAULT_TENANT, type ClassifyOptions } from '../core/classify';
 import { FEATURES, type TenantSwitch } from '../formats/tenant-settings';
-
-export type SettingSource = 'default' | 'file' | 'flag';
-
-export interface TenantSetting {
-  value: boolean;
-  source: SettingSource;
-  /** The Graph feature it models. */
-  feature: string;
-}
-
-export interface TenantSettings {
-  blockSoftMatch: TenantSetting;
-  blockHardMatchTakeover: TenantSetting;
-  upnSoftMatch: TenantSetting;
-  /** The settings file, when one was given. */
-  file?: string;
-}
+import type { TenantSetting, TenantSettings } from '../formats/summary';
 
 /** Flags win over the file, the file over the defaults. */
 export function resolveTenantSettings(fromFile: Partial<Record<TenantSwitch, boolean>>, flags: Partial<Record<TenantSwitch, boolean>>, file?: string): TenantSettings {
