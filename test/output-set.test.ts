@@ -1,8 +1,11 @@
 /**
  * reconcile publishes its files as a set: all of them, with a manifest written last, or none;
  * a failure while publishing leaves the previous set as it was, and plan checks the manifest
- * before it trusts a reconciliation.
+ * before it trusts a reconciliation. The faults are real: a full disk is a small tmpfs, and a
+ * file that cannot be replaced (as one Excel holds open on Windows) an immutable one; both need
+ * root (mount, chattr), as CI has.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,4 +122,50 @@ test('output files in folders that do not exist are made; a folder given for a f
     stdout: '',
     stderr: `idrecon: ${recon}: --out: expected another file than --reconciliation, which the plan is made from\n`,
   });
+});
+
+const rootTest = process.getuid?.() === 0 ? test : test.skip;
+
+rootTest('a disk that fills up while the new files are written: exit 2 naming the file, the previous set untouched and trusted', async () => {
+  const { dir, args } = inputs();
+  const disk = join(dir, 'disk');
+  mkdirSync(disk);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk]);
+  try {
+    const out = join(disk, 'out');
+    expect((await cli(args(out))).code).toBe(0);
+    const before = snapshot(out);
+    // 5,000 cloud-only users: more output than the disk holds.
+    const rows = Array.from({ length: 5000 }, (_, i) => `c${i},user${i}.with.a.long.name@contoso.com,`);
+    writeFileSync(join(dir, 'cloud.csv'), `id,userPrincipalName,onPremisesImmutableId\n${rows.join('\n')}\n`);
+    const r = await cli([...args(out), '--no-report']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^idrecon: ${out}/[a-z]+\\.(csv|json)[^\\n]*: .*the disk is full.*\\n$`));
+    expect(snapshot(out)).toEqual(before);
+    expect((await cli(['plan', '--reconciliation', join(out, 'reconciliation.csv'), '--out', join(dir, 'plan.csv'), '--federated-domains', 'none'])).code).toBe(0);
+  } finally {
+    execFileSync('umount', [disk]);
+  }
+});
+
+rootTest('a file that cannot be replaced half-way through publishing: every file put back, no kept copy left, exit 2 naming the cause', async () => {
+  const { dir, args } = inputs();
+  const out = join(dir, 'out');
+  expect((await cli(args(out))).code).toBe(0);
+  const before = snapshot(out);
+  // summary.json is published after reconciliation.csv and rejects.csv: those two are in place when it fails.
+  const locked = join(out, 'summary.json');
+  execFileSync('chattr', ['+i', locked]);
+  try {
+    writeFileSync(join(dir, 'cloud.csv'), `${CLOUD}c3,new@contoso.com,\n`);
+    expect(await cli(args(out))).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `idrecon: ${locked}: cannot put the file in place (permission denied: the file is locked or the folder is read-only); close it or free the name, then run again\n`,
+    });
+  } finally {
+    execFileSync('chattr', ['-i', locked]);
+  }
+  expect(snapshot(out)).toEqual(before);
+  expect((await cli(['plan', '--reconciliation', join(out, 'reconciliation.csv'), '--out', join(dir, 'plan.csv'), '--federated-domains', 'none'])).code).toBe(0);
 });
