@@ -2,7 +2,7 @@
  * The cloud export: every user with the properties reconcile needs, streamed page by page into
  * the cloud CSV, and the tenant's domains into the domains CSV. Files appear only when complete.
  */
-import { type CloudUser, cloudUserFields, cloudUsersWriter } from '../formats/cloud-users';
+import { CLOUD_CSV_COLUMNS, type CloudUser, cloudUserFields, cloudUsersWriter } from '../formats/cloud-users';
 import { type Domain, domainFields, domainsWriter } from '../formats/domains';
 import { writeTenantSettings } from '../formats/tenant-settings';
 import { orNothing } from '../io/csv-writer';
@@ -40,17 +40,11 @@ export interface ExportResult {
   notes: string[];
 }
 
-/** onPremisesImmutableId, onPremisesSyncEnabled, proxyAddresses and onPremisesProvisioningErrors come back only when selected: so they are. */
-export const USER_SELECT = [
-  'id',
-  'userPrincipalName',
-  'displayName',
-  'onPremisesImmutableId',
-  'onPremisesSyncEnabled',
-  'mail',
-  'proxyAddresses',
-  'onPremisesProvisioningErrors',
-];
+/** Columns that do not come from v1.0 /users: the roles come from the role management API, the identifier from beta. */
+const NOT_FROM_USERS: readonly string[] = ['directoryRoles', 'privilegedRole', 'onPremisesObjectIdentifier'];
+
+/** Every other column is selected: onPremisesImmutableId, onPremisesSyncEnabled, proxyAddresses and onPremisesProvisioningErrors come back only when selected. */
+const USER_SELECT = CLOUD_CSV_COLUMNS.filter((c) => !NOT_FROM_USERS.includes(c));
 const DOMAIN_SELECT = ['id', 'authenticationType', 'isInitial', 'isVerified'];
 
 type GraphUser = Partial<CloudUser> & { id: string; userPrincipalName: string };
