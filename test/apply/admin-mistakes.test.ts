@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalTenant } from '../../lib/tenant/server';
 import { cli, tempDir } from '../helpers';
-import { CLIENT_ID, SECRET, TENANT_ID } from '../tenant/harness';
-import { FIXTURES, approve, fixturePlan, fixtureTenant, userByUpn, writeRows } from './harness';
+import { SECRET } from '../tenant/harness';
+import { FIXTURES, approve, cliSignIn, fixturePlan, fixtureTenant, userByUpn, writeRows } from './harness';
 
 let tenant: LocalTenant;
 beforeEach(async () => {
@@ -16,7 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => tenant.close());
 
-const signIn = () => ['--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--client-secret-env', 'IDRECON_TEST_SECRET', '--graph-url', tenant.url, '--login-url', tenant.url];
+const signIn = () => cliSignIn(tenant);
 
 test('--results equal to --plan is refused before anything is read, and the plan is untouched', async () => {
   const dir = tempDir();

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalTenant } from '../../lib/tenant/server';
 import { cli, tempDir } from '../helpers';
-import { CLIENT_ID, SECRET, TENANT_ID } from '../tenant/harness';
-import { approve, fixturePlan, fixtureTenant, writeRows } from './harness';
+import { SECRET } from '../tenant/harness';
+import { approve, cliSignIn, fixturePlan, fixtureTenant, writeRows } from './harness';
 
 let tenant: LocalTenant;
 beforeEach(async () => {
@@ -13,7 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => tenant.close());
 
-const signIn = () => ['--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--client-secret-env', 'IDRECON_TEST_SECRET', '--graph-url', tenant.url, '--login-url', tenant.url];
+const signIn = () => cliSignIn(tenant);
 
 test('more changes than --max-changes stop the run before anything is read or written', async () => {
   const dir = tempDir();

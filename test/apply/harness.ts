@@ -14,13 +14,18 @@ import type { LocalTenant, TenantOptions } from '../../lib/tenant/server';
 import { readDomainList } from '../../lib/formats/domains';
 import { type CloudUser, readCloudUsers } from '../../lib/formats/cloud-users';
 import { ROOT, cli } from '../helpers';
-import { credentials, serve } from '../tenant/harness';
+import { CLIENT_ID, TENANT_ID, credentials, serve } from '../tenant/harness';
 
 export const FIXTURES = { onprem: join(ROOT, 'fixtures/onprem-users.csv'), cloud: join(ROOT, 'fixtures/cloud-users.csv'), domains: join(ROOT, 'fixtures/domains.csv') };
 
 export async function fixtureTenant(clock: Clock | undefined, options: Partial<TenantOptions> = {}): Promise<LocalTenant> {
   return serve({ users: await readCloudUsers(FIXTURES.cloud), domains: await readDomainList(FIXTURES.domains), ...options }, clock);
 }
+
+/** The sign-in options of idrecon's command line for `tenant`, the secret read from IDRECON_TEST_SECRET. */
+export const cliSignIn = (tenant: LocalTenant): string[] => [
+  '--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--client-secret-env', 'IDRECON_TEST_SECRET', '--graph-url', tenant.url, '--login-url', tenant.url,
+];
 
 /** reconcile --plan on the fixtures; returns the plan file. */
 export async function fixturePlan(dir: string, planId = 'CHG0042'): Promise<string> {

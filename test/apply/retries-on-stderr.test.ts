@@ -1,8 +1,8 @@
 /** apply says each retry on stderr, as export does, so a throttled run does not look like a hang. */
 import { join } from 'node:path';
 import { cli, tempDir } from '../helpers';
-import { CLIENT_ID, SECRET, TENANT_ID } from '../tenant/harness';
-import { approve, fixturePlan, fixtureTenant, writeRows } from './harness';
+import { SECRET } from '../tenant/harness';
+import { approve, cliSignIn, fixturePlan, fixtureTenant, writeRows } from './harness';
 
 // The throttled writes wait out real Retry-After seconds: more than jest's 5 s on a busy machine.
 jest.setTimeout(30_000);
@@ -14,7 +14,7 @@ test('a throttled apply names the request, the answer and the wait on stderr', a
   try {
     const dir = tempDir();
     const planFile = approve(await fixturePlan(dir), (row) => writeRows(row) && row.upn !== 'yara.young@contoso.com');
-    const signIn = ['--tenant-id', TENANT_ID, '--client-id', CLIENT_ID, '--client-secret-env', 'IDRECON_TEST_SECRET', '--graph-url', tenant.url, '--login-url', tenant.url];
+    const signIn = cliSignIn(tenant);
     // A write budget above the tenant's, so that idrecon's own pacing does not avoid the 429s.
     const r = await cli(['apply', '--plan', planFile, '--results', join(dir, 'results.csv'), '--execute', '--write-budget', '100/1', ...signIn]);
     expect(r.code).toBe(0);
