@@ -28,8 +28,6 @@ export { STATUSES, type AnchorAttribute, type Invalid, type InvalidReason, type 
 
 export type EntraConnect = 'hard-match' | 'soft-match' | 'create' | 'duplicate-created' | 'blocked' | 'not-synced' | 'out-of-scope' | 'unknown';
 
-export const ENTRA_CONNECT: readonly EntraConnect[] = ['hard-match', 'soft-match', 'create', 'duplicate-created', 'blocked', 'not-synced', 'out-of-scope', 'unknown'];
-
 export type EntraConnectReason =
   | ''
   | 'critical-system-object'
