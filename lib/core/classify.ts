@@ -12,13 +12,9 @@ import {
   type OnpremTable,
   addressIndexes,
   addressesOf,
-  anchorKeys,
   cloudIndexes,
-  hash16,
-  idKeys,
   onpremIndexes,
   sameBytes,
-  upnKeys,
 } from './tables';
 import { writeDisplayGuid, writeImmutableId } from './guid';
 
@@ -121,11 +117,10 @@ export interface Partners {
 }
 
 /** Fills `out` (see Partners) from the last row down, publishing every 256 rows, until it meets classify. Runs on its own thread. */
-export function partnersByUpn(on: OnpremTable, cl: CloudTable, byUpn: Indexes['cloud']['byUpn'], out: Partners): void {
-  const keys = upnKeys(cl);
+export function partnersByUpn(on: OnpremTable, byUpn: Indexes['cloud']['byUpn'], out: Partners): void {
   const bytes = on.arena.bytes;
   for (let o = on.count - 1; o >= 0; o--) {
-    out.cloud[o] = on.keyLen[o] === 0 ? -1 : byUpn.find(keys, bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+    out.cloud[o] = on.keyLen[o] === 0 ? -1 : byUpn.find(bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
     if ((o & 0xff) === 0) {
       Atomics.store(out.done, 0, o);
       if (Atomics.load(out.done, 1) >= o) return;
@@ -141,10 +136,6 @@ export function* classify(
 ): Generator<ReconRow> {
   const { byUpn: onByUpn, byAnchor: onByAnchor } = indexes.onprem;
   const { byUpn: cloudByUpn, byId: cloudById } = indexes.cloud;
-  const onUpns = upnKeys(on);
-  const onAnchors = anchorKeys(on);
-  const cloudUpns = upnKeys(cl);
-  const cloudIds = idKeys(cl);
   const joined = new Uint8Array(cl.count);
   /**
    * The on-prem row that will take over (or be refused) a cloud user other than its UPN partner,
@@ -194,12 +185,12 @@ export function* classify(
   };
   /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
   const otherHolder = (b: Uint8Array, at: number, own: number): number => {
-    const c = cloudById.find(cloudIds, b, at, 16, hash16(b, at));
+    const c = cloudById.find(b, at);
     return c === own ? -1 : c;
   };
   /** The on-prem row (first of its UPN) with the cloud row's key, and the reverse. */
-  const onWithKeyOf = (c: number): number => onByUpn.find(onUpns, cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
-  const cloudWithKeyOf = (o: number): number => cloudByUpn.find(cloudUpns, on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+  const onWithKeyOf = (c: number): number => onByUpn.find(cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
+  const cloudWithKeyOf = (o: number): number => cloudByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
   /** `o`, `c`: the first row of the key on each side, or -1 (an empty key is on neither). */
   const duplicateReason = (o: number, c: number): Reason | undefined => {
     if (o >= 0 && onByUpn.repeated[o]) return 'duplicate-upn-onprem';
@@ -208,7 +199,7 @@ export function* classify(
   };
   /** The on-prem row whose anchor is the cloud row's ImmutableID, or -1. */
   const anchorOwner = (c: number): number =>
-    cl.idKind[c] === IdKind.Guid ? onByAnchor.find(onAnchors, cl.ids, c * 16, 16, hash16(cl.ids, c * 16)) : -1;
+    cl.idKind[c] === IdKind.Guid ? onByAnchor.find(cl.ids, c * 16) : -1;
   const otherIdText = (c: number): string => cl.arena.text(cl.idAt[c], cl.idLen[c]);
 
   for (let o = 0; o < on.count; o++) {

@@ -306,7 +306,7 @@ export class AddressList {
   hash = i32(256);
   /** The cloud row that holds the address. */
   row = i32(256);
-  index = new KeyIndex(0);
+  index = new KeyIndex(0, this.arena.bytes, this.at, this.len, this.hash);
 
   add(address: string, row: number): void {
     if (this.count === this.at.length) {
@@ -324,40 +324,31 @@ export class AddressList {
   }
 
   build(): void {
-    this.index = new KeyIndex(this.count);
-    const src = this.keys();
-    for (let i = 0; i < this.count; i++) this.index.add(src, i);
-  }
-
-  keys(): KeySource {
-    return { bytes: this.arena.bytes, at: (i) => this.at[i], len: (i) => this.len[i], hash: (i) => this.hash[i] };
+    this.index = new KeyIndex(this.count, this.arena.bytes, this.at, this.len, this.hash);
+    for (let i = 0; i < this.count; i++) this.index.add(i);
   }
 
   /** The cloud row holding `address` (lower-case), or -1. */
   holder(address: string): number {
     const b = Buffer.from(address, 'utf8');
-    const e = this.index.find(this.keys(), b, 0, b.length, hashBytes(b, 0, b.length));
+    const e = this.index.find(b, 0, b.length, hashBytes(b, 0, b.length));
     return e < 0 ? -1 : this.row[e];
   }
 }
 
-/** Where each row's key lies: bytes [at(row), at(row) + len(row)) of `bytes`, and its hash. */
-export interface KeySource {
-  bytes: Uint8Array;
-  at(row: number): number;
-  len(row: number): number;
-  hash(row: number): number;
-}
-
 /**
- * Rows by a byte key, first occurrence kept, with the keys seen more than once flagged on that
- * first row. Open addressing over a power-of-two Int32Array holding row + 1: four bytes a slot,
- * so the slots of a million keys stay in the cache while they are built. Only typed arrays, so it
- * moves between threads with its table.
+ * Rows by a key, first occurrence kept, with the keys seen more than once flagged on that first
+ * row. Open addressing over a power-of-two Int32Array: four bytes a slot, so the slots of a
+ * million keys stay in the cache while they are built. A slot holds row + 1 in its low bits and
+ * the key hash's high bits above them, so a probe passing another key almost never reads that
+ * key's row (a random read of the table's columns). Only typed arrays, so it moves between
+ * threads with its table. The subclasses know where their keys lie: no callbacks, so V8 inlines it all.
  */
-export class KeyIndex {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+abstract class Slots {
+  protected readonly slots: Int32Array;
+  protected readonly mask: number;
+  /** The bits of a slot that hold row + 1. */
+  protected readonly rowMask: number;
   /** 1 on the first row of a key that occurs again. */
   readonly repeated: Uint8Array;
   /** For each row added, the first row with its key (itself, mostly); -1 for rows not added. */
@@ -368,24 +359,40 @@ export class KeyIndex {
     while (size < rows * 2) size *= 2;
     this.slots = i32(size);
     this.mask = size - 1;
+    this.rowMask = rows === 0 ? 0 : -1 >>> Math.clz32(rows);
     this.repeated = u8(rows);
     this.first = i32(rows).fill(-1);
   }
+}
+
+/** Rows by a text key: bytes [at[row], at[row] + len[row]) of `bytes`, its hash (hashBytes) in hash[row]. */
+export class KeyIndex extends Slots {
+  constructor(
+    rows: number,
+    private readonly bytes: Uint8Array,
+    private readonly at: Int32Array,
+    private readonly len: Int32Array,
+    private readonly hash: Int32Array,
+  ) {
+    super(rows);
+  }
 
   /** Adds a row whose key is not empty. */
-  add(src: KeySource, row: number): void {
-    const at = src.at(row);
-    const len = src.len(row);
-    let s = src.hash(row) & this.mask;
+  add(row: number): void {
+    const hash = this.hash[row];
+    const tag = hash & ~this.rowMask;
+    const at = this.at[row];
+    const len = this.len[row];
+    let s = hash & this.mask;
     for (;;) {
       const held = this.slots[s];
       if (held === 0) {
-        this.slots[s] = row + 1;
+        this.slots[s] = (row + 1) | tag;
         this.first[row] = row;
         return;
       }
-      const other = held - 1;
-      if (src.len(other) === len && sameBytes(src.bytes, src.at(other), src.bytes, at, len)) {
+      const other = (held & this.rowMask) - 1;
+      if ((held ^ tag) >>> 0 <= this.rowMask && this.len[other] === len && sameBytes(this.bytes, this.at[other], this.bytes, at, len)) {
         this.repeated[other] = 1;
         this.first[row] = other;
         return;
@@ -394,55 +401,118 @@ export class KeyIndex {
     }
   }
 
-  /** The first row whose key is bytes [at, at + len) of `b`, or -1. */
-  find(src: KeySource, b: Uint8Array, at: number, len: number, hash: number): number {
+  /** The first row whose key is bytes [at, at + len) of `b`, `hash` its hashBytes; -1 when none is. */
+  find(b: Uint8Array, at: number, len: number, hash: number): number {
+    const tag = hash & ~this.rowMask;
     let s = hash & this.mask;
     for (;;) {
       const held = this.slots[s];
       if (held === 0) return -1;
-      const row = held - 1;
-      if (src.len(row) === len && sameBytes(src.bytes, src.at(row), b, at, len)) return row;
+      const row = (held & this.rowMask) - 1;
+      if ((held ^ tag) >>> 0 <= this.rowMask && this.len[row] === len && sameBytes(this.bytes, this.at[row], b, at, len)) return row;
       s = (s + 1) & this.mask;
     }
   }
 }
 
-/** The 16-byte GUID keys of a table: hashed where they lie, never copied. */
-export const hash16 = (b: Uint8Array, at: number): number => hashBytes(b, at, 16);
+/**
+ * A GUID's 16 bytes at `at` hashed: its four words mixed, then murmur3's finaliser, so GUIDs
+ * that differ in one byte (sequential ones) still spread over the slots; a few multiplications
+ * where FNV-1a needs sixteen in a row.
+ */
+export function hashGuid(b: Uint8Array, at: number): number {
+  const w0 = b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+  const w1 = b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24);
+  const w2 = b[at + 8] | (b[at + 9] << 8) | (b[at + 10] << 16) | (b[at + 11] << 24);
+  const w3 = b[at + 12] | (b[at + 13] << 8) | (b[at + 14] << 16) | (b[at + 15] << 24);
+  let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca77) ^ Math.imul(w2, 0xc2b2ae3d) ^ Math.imul(w3, 0x27d4eb2f);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
 
-export function upnKeys(t: OnpremTable | CloudTable): KeySource {
-  return { bytes: t.arena.bytes, at: (i) => t.keyAt[i], len: (i) => t.keyLen[i], hash: (i) => t.keyHash[i] };
+/**
+ * Rows by a 16-byte GUID key, read where it lies: at row * 16 of `bytes` (`anchor` null), or at
+ * row * 32, + 16 where anchor[row] is ConsistencyGuid (OnpremTable.anchorAt).
+ */
+export class GuidIndex extends Slots {
+  constructor(
+    rows: number,
+    private readonly bytes: Uint8Array,
+    private readonly anchor: Uint8Array | null,
+  ) {
+    super(rows);
+  }
+
+  private keyAt(row: number): number {
+    const anchor = this.anchor;
+    return anchor === null ? row * 16 : row * 32 + (anchor[row] === Anchor.ConsistencyGuid ? 16 : 0);
+  }
+
+  /** Adds a row that has a key. */
+  add(row: number): void {
+    const at = this.keyAt(row);
+    const hash = hashGuid(this.bytes, at);
+    const tag = hash & ~this.rowMask;
+    let s = hash & this.mask;
+    for (;;) {
+      const held = this.slots[s];
+      if (held === 0) {
+        this.slots[s] = (row + 1) | tag;
+        this.first[row] = row;
+        return;
+      }
+      const other = (held & this.rowMask) - 1;
+      if ((held ^ tag) >>> 0 <= this.rowMask && sameBytes(this.bytes, this.keyAt(other), this.bytes, at, 16)) {
+        this.repeated[other] = 1;
+        this.first[row] = other;
+        return;
+      }
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** The first row whose key is the 16 bytes at `at` of `b`, or -1. */
+  find(b: Uint8Array, at: number): number {
+    const hash = hashGuid(b, at);
+    const tag = hash & ~this.rowMask;
+    let s = hash & this.mask;
+    for (;;) {
+      const held = this.slots[s];
+      if (held === 0) return -1;
+      const row = (held & this.rowMask) - 1;
+      if ((held ^ tag) >>> 0 <= this.rowMask && sameBytes(this.bytes, this.keyAt(row), b, at, 16)) return row;
+      s = (s + 1) & this.mask;
+    }
+  }
+}
+
+/** A table's rows by UPN key (rows with an empty key left out). */
+function upnIndex(t: OnpremTable | CloudTable): KeyIndex {
+  const index = new KeyIndex(t.count, t.arena.bytes, t.keyAt, t.keyLen, t.keyHash);
+  for (let i = 0; i < t.count; i++) if (t.keyLen[i] > 0) index.add(i);
+  return index;
 }
 
 /** On-prem rows by UPN key and by anchor. */
-export function onpremIndexes(on: OnpremTable): { byUpn: KeyIndex; byAnchor: KeyIndex } {
-  const byUpn = new KeyIndex(on.count);
-  const byAnchor = new KeyIndex(on.count);
-  const upns = upnKeys(on);
-  const anchors = anchorKeys(on);
-  for (let i = 0; i < on.count; i++) {
-    if (on.keyLen[i] > 0) byUpn.add(upns, i);
-    if (on.anchor[i] !== Anchor.None) byAnchor.add(anchors, i);
-  }
-  return { byUpn, byAnchor };
+export function onpremIndexes(on: OnpremTable): { byUpn: KeyIndex; byAnchor: GuidIndex } {
+  const byAnchor = new GuidIndex(on.count, on.guids, on.anchor);
+  for (let i = 0; i < on.count; i++) if (on.anchor[i] !== Anchor.None) byAnchor.add(i);
+  return { byUpn: upnIndex(on), byAnchor };
 }
 
 export interface CloudIndexes {
   byUpn: KeyIndex;
-  byId: KeyIndex;
+  byId: GuidIndex;
 }
 
-/** Cloud rows by UPN key and by ImmutableID, where that is a GUID; by address when the export has them. */
+/** Cloud rows by UPN key and by ImmutableID, where that is a GUID. */
 export function cloudIndexes(cl: CloudTable): CloudIndexes {
-  const byUpn = new KeyIndex(cl.count);
-  const byId = new KeyIndex(cl.count);
-  const upns = upnKeys(cl);
-  const ids = idKeys(cl);
-  for (let i = 0; i < cl.count; i++) {
-    if (cl.keyLen[i] > 0) byUpn.add(upns, i);
-    if (cl.idKind[i] === IdKind.Guid) byId.add(ids, i);
-  }
-  return { byUpn, byId };
+  const byId = new GuidIndex(cl.count, cl.ids, null);
+  for (let i = 0; i < cl.count; i++) if (cl.idKind[i] === IdKind.Guid) byId.add(i);
+  return { byUpn: upnIndex(cl), byId };
 }
 
 /** The cloud users by primary SMTP address, and by every address they hold. */
@@ -457,12 +527,4 @@ export function addressIndexes(cl: CloudTable): { primary: AddressList; all: Add
   primary.build();
   all.build();
   return { primary, all };
-}
-
-export function anchorKeys(on: OnpremTable): KeySource {
-  return { bytes: on.guids, at: (i) => on.anchorAt(i), len: () => 16, hash: (i) => hash16(on.guids, on.anchorAt(i)) };
-}
-
-export function idKeys(cl: CloudTable): KeySource {
-  return { bytes: cl.ids, at: (i) => i * 16, len: () => 16, hash: (i) => hash16(cl.ids, i * 16) };
 }

@@ -5,8 +5,8 @@
  */
 import { workerData } from 'node:worker_threads';
 import { type Partners, partnersByUpn } from '../core/classify';
-import { KeyIndex, type CloudTable, type OnpremTable } from '../core/tables';
+import { KeyIndex, type OnpremTable } from '../core/tables';
 
-const { on, cl, byUpn, out } = workerData as { on: OnpremTable; cl: CloudTable; byUpn: KeyIndex; out: Partners };
+const { on, byUpn, out } = workerData as { on: OnpremTable; byUpn: KeyIndex; out: Partners };
 Object.setPrototypeOf(byUpn, KeyIndex.prototype);
-partnersByUpn(on, cl, byUpn, out);
+partnersByUpn(on, byUpn, out);

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
 import type { Indexes, Partners } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
-import { Arena, CloudTable, KeyIndex, OnpremTable, cloudIndexes, i32, onpremIndexes } from '../core/tables';
+import { Arena, CloudTable, GuidIndex, KeyIndex, OnpremTable, cloudIndexes, i32, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
@@ -200,7 +200,8 @@ function revive(side: Side): Side {
   const table = side.loaded.table;
   Object.setPrototypeOf(table, side.kind === 'onprem' ? OnpremTable.prototype : CloudTable.prototype);
   Object.setPrototypeOf(table.arena, Arena.prototype);
-  for (const index of Object.values(side.indexes)) Object.setPrototypeOf(index, KeyIndex.prototype);
+  Object.setPrototypeOf(side.indexes.byUpn, KeyIndex.prototype);
+  Object.setPrototypeOf(side.kind === 'onprem' ? side.indexes.byAnchor : side.indexes.byId, GuidIndex.prototype);
   return side;
 }
 
@@ -249,10 +250,10 @@ export async function loadBoth(
  * works from the first (Indexes.partners); `stop` ends it. classify looks up any row the thread has not reached, so a slow or failed
  * thread costs time, never a different answer.
  */
-export function partnersThread(on: OnpremTable, cl: CloudTable, indexes: Indexes): { partners: Partners; stop(): Promise<void> } {
+export function partnersThread(on: OnpremTable, indexes: Indexes): { partners: Partners; stop(): Promise<void> } {
   const partners: Partners = { cloud: i32(on.count), done: i32(2) };
   partners.done[0] = on.count;
-  const worker = new Worker(join(__dirname, 'join-worker.js'), { workerData: { on, cl, byUpn: indexes.cloud.byUpn, out: partners } });
+  const worker = new Worker(join(__dirname, 'join-worker.js'), { workerData: { on, byUpn: indexes.cloud.byUpn, out: partners } });
   worker.on('error', () => undefined);
   worker.unref();
   return { partners, stop: () => worker.terminate().then(() => undefined) };

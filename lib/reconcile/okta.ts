@@ -7,7 +7,7 @@
 import { unguardCell } from '../core/cell-guard';
 import { foldUpn } from '../core/upn';
 import { readImmutableId } from '../core/guid';
-import { type CloudTable, Arena, IdKind, KeyIndex, type KeySource, type OnpremTable, hashBytes, sameBytes } from '../core/tables';
+import { type CloudTable, Arena, IdKind, KeyIndex, type OnpremTable, hashBytes, sameBytes } from '../core/tables';
 import type { ReconRow } from '../core/classify';
 import type { CsvBytes } from '../io/csv-writer';
 import { IdreconError } from '../errors';
@@ -33,8 +33,7 @@ export class OktaView {
   /** IdKind of profile.immutableId; its 16 bytes at row * 16 when it is a GUID's Base64. */
   private idKind = new Uint8Array(1024);
   private ids = new Uint8Array(1024 * 16);
-  private index: KeyIndex = new KeyIndex(0);
-  private keySource!: KeySource;
+  private index!: KeyIndex;
   private withoutUserName = 0;
   private knowsImmutableId = false;
   private seen = new Uint8Array(0);
@@ -58,10 +57,9 @@ export class OktaView {
       v.add(cell(at.userName), cell(at.userId), cell(at.immutableId));
     });
     if (!at) throw new IdreconError('INPUT_EMPTY', 'the file has no header line; expected the Okta CSV of idrecon export okta', { file });
-    v.index = new KeyIndex(v.count);
-    v.keySource = v.keys();
+    v.index = new KeyIndex(v.count, v.arena.bytes, v.keyAt, v.keyLen, v.keyHash);
     for (let i = 0; i < v.count; i++) {
-      if (v.keyLen[i] > 0) v.index.add(v.keySource, i);
+      if (v.keyLen[i] > 0) v.index.add(i);
       else v.withoutUserName++;
     }
     v.seen = new Uint8Array(v.count);
@@ -109,10 +107,6 @@ export class OktaView {
     this.ids = ids;
   }
 
-  private keys(): KeySource {
-    return { bytes: this.arena.bytes, at: (i) => this.keyAt[i], len: (i) => this.keyLen[i], hash: (i) => this.keyHash[i] };
-  }
-
   /**
    * Writes okta_user_id, okta_immutable_id and okta_check for a row: the Okta user of its cloud
    * UPN, else of its on-prem UPN. `tally`: count it in the summary (not for a row written again for report.html).
@@ -122,7 +116,7 @@ export class OktaView {
     const c = row.cloud;
     const t = c >= 0 ? cl : on;
     const r = c >= 0 ? c : o;
-    const k = t.keyLen[r] === 0 ? -1 : this.index.find(this.keySource, t.arena.bytes, t.keyAt[r], t.keyLen[r], t.keyHash[r]);
+    const k = t.keyLen[r] === 0 ? -1 : this.index.find(t.arena.bytes, t.keyAt[r], t.keyLen[r], t.keyHash[r]);
     if (k < 0) {
       w.empty();
       w.empty();

@@ -119,7 +119,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   const cl = cloud.table;
   // Joining and writing on a second thread pays only on larger files than reading does.
   const workThreads = args.threads ?? (await defaultThreads(PARALLEL_WORK_FROM_BYTES, args.onprem, args.cloud));
-  const ahead = workThreads > 1 ? partnersThread(on, cl, indexes) : undefined;
+  const ahead = workThreads > 1 ? partnersThread(on, indexes) : undefined;
   return orNothing(outputs, async () => {
     // Classify first, keeping each verdict (24 bytes a row), then write the rows on both threads.
     const verdicts = new Verdicts(on.count + cl.count);

@@ -1,0 +1,79 @@
+/**
+ * The join indexes: the first row of each key, repeats flagged on it, -1 for a key no row has,
+ * however the keys' hashes collide (a slot keeps part of the hash, so equal parts must still compare bytes).
+ */
+import { Anchor, GuidIndex, KeyIndex, hashBytes } from '../lib/core/tables';
+
+/** Text keys in one arena, with the hash of each given (or hashBytes). */
+function textKeys(keys: string[], hash = (k: string, b: Uint8Array, at: number) => hashBytes(b, at, Buffer.byteLength(k))) {
+  const bytes = Buffer.from(keys.join(''));
+  const at = new Int32Array(keys.length);
+  const len = new Int32Array(keys.length);
+  const hashes = new Int32Array(keys.length);
+  let pos = 0;
+  keys.forEach((k, i) => {
+    at[i] = pos;
+    len[i] = Buffer.byteLength(k);
+    hashes[i] = hash(k, bytes, pos);
+    pos += len[i];
+  });
+  const index = new KeyIndex(keys.length, bytes, at, len, hashes);
+  keys.forEach((k, i) => k && index.add(i));
+  const find = (k: string, h = hash(k, Buffer.from(k), 0)) => index.find(Buffer.from(k), 0, Buffer.byteLength(k), h);
+  return { index, find };
+}
+
+test('a text index keeps the first row of each key and flags the keys that repeat', () => {
+  const { index, find } = textKeys(['ann', 'bob', 'ann', '', 'carl', 'ann', 'bo']);
+  expect([...index.first]).toEqual([0, 1, 0, -1, 4, 0, 6]);
+  expect([...index.repeated]).toEqual([1, 0, 0, 0, 0, 0, 0]);
+  expect([find('ann'), find('bob'), find('bo'), find('carl'), find('dave'), find('b')]).toEqual([0, 1, 6, 4, -1, -1]);
+});
+
+test('keys with the same hash, or the same slot and another hash, are still told apart by their bytes', () => {
+  // Every key hashes to one of two values that share their low bits (the slot) and differ above them.
+  const same = (k: string) => (k.length % 2 === 0 ? 7 : 7 | (1 << 30));
+  const keys = ['aa', 'b', 'cc', 'd', 'aa', 'dd', 'b', 'eee'];
+  const { index, find } = textKeys(keys, same);
+  expect([...index.first]).toEqual([0, 1, 2, 3, 0, 5, 1, 7]);
+  expect([...index.repeated]).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);
+  expect(['aa', 'b', 'cc', 'd', 'dd', 'eee', 'ee', 'f'].map((k) => find(k))).toEqual([0, 1, 2, 3, 5, 7, -1, -1]);
+  // A key looked up with another hash than it was added with is not found: the hash picks the slot and the tag.
+  expect(find('aa', 7 | (1 << 30))).toBe(-1);
+});
+
+test('a text index of many keys finds each, with repeats flagged on the first row only', () => {
+  const keys = Array.from({ length: 5000 }, (_, i) => `user${i % 4000}@contoso.com`);
+  const { index, find } = textKeys(keys);
+  keys.forEach((_, i) => expect(index.first[i]).toBe(i % 4000));
+  expect(index.repeated.reduce((n, r) => n + r, 0)).toBe(1000);
+  expect(find('user3999@contoso.com')).toBe(3999);
+  expect(find('user4000@contoso.com')).toBe(-1);
+});
+
+test('a GUID index reads 16-byte keys at row * 16, or at the anchor attribute of a 32-byte on-prem row', () => {
+  // Sequential GUIDs: keys that differ in one byte must still spread and be told apart.
+  const guid = (n: number) => Uint8Array.from({ length: 16 }, (_, i) => (i === 15 ? n & 0xff : i === 14 ? n >> 8 : 0));
+  const rows = 3000;
+  const ids = new Uint8Array(rows * 16);
+  for (let r = 0; r < rows; r++) ids.set(guid(r % 2500), r * 16);
+  const byId = new GuidIndex(rows, ids, null);
+  for (let r = 0; r < rows; r++) if (r !== 7) byId.add(r);
+  expect([byId.first[7], byId.first[2507], byId.first[2600]]).toEqual([-1, 2507, 100]);
+  expect([byId.repeated[100], byId.repeated[600], byId.repeated[2507]]).toEqual([1, 0, 0]);
+  expect([byId.find(guid(100), 0), byId.find(guid(2499), 0), byId.find(guid(2500), 0)]).toEqual([100, 2499, -1]);
+
+  // On-prem rows: objectGUID at row * 32, mS-DS-ConsistencyGuid at row * 32 + 16; the anchor says which is the key.
+  const guids = new Uint8Array(3 * 32);
+  guids.set(guid(1), 0);
+  guids.set(guid(2), 16);
+  guids.set(guid(2), 32);
+  guids.set(guid(1), 48);
+  guids.set(guid(3), 64);
+  const anchor = Uint8Array.of(Anchor.ObjectGuid, Anchor.ConsistencyGuid, Anchor.None);
+  const byAnchor = new GuidIndex(3, guids, anchor);
+  byAnchor.add(0);
+  byAnchor.add(1);
+  expect([...byAnchor.first]).toEqual([0, 0, -1]);
+  expect([byAnchor.find(guid(1), 0), byAnchor.find(guid(2), 0), byAnchor.find(guid(3), 0)]).toEqual([0, -1, -1]);
+});
