@@ -105,15 +105,17 @@ for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = HEX_V
 
 /** Where display byte k's two hex digits start in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
 const DISPLAY_HEX_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+/** Where stored byte i's two hex digits start in the display form. */
+const STORED_HEX_AT = Uint8Array.from({ length: 16 }, (_, i) => DISPLAY_HEX_AT[DISPLAY_ORDER[i]]);
 
 /** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` at `from` to stored bytes at `at`; false if it is not one. */
 export function readDisplayGuid(b: Uint8Array, from: number, out: Uint8Array, at: number): boolean {
   if (b[from + 8] !== 0x2d || b[from + 13] !== 0x2d || b[from + 18] !== 0x2d || b[from + 23] !== 0x2d) return false;
   for (let i = 0; i < 16; i++) {
-    const p = from + DISPLAY_HEX_AT[DISPLAY_ORDER[i]];
+    const p = from + STORED_HEX_AT[i];
     const hi = HEX_VALUE[b[p]];
     const lo = HEX_VALUE[b[p + 1]];
-    if (hi < 0 || lo < 0) return false;
+    if ((hi | lo) < 0) return false;
     out[at + i] = (hi << 4) | lo;
   }
   return true;

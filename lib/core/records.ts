@@ -14,7 +14,7 @@ import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
 import type { AnchorAttribute, Invalid } from './statuses';
 import { readDisplayGuid, readImmutableId } from './guid';
 import { foldUpn } from './upn';
-import { Anchor, type CloudTable, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';
+import { Anchor, type CloudTable, FNV_OFFSET, FNV_PRIME, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
 
@@ -156,19 +156,29 @@ abstract class RowReader {
     const a = t.arena;
     if (this.asciiTrim(r, i)) {
       const b = r.buf;
+      const from = this.from;
+      const len = this.to - from;
+      // One pass copies the UPN into the arena's free room (kept only if it is ASCII), notes capitals and hashes the key.
+      a.reserve(len * 2);
+      const out = a.bytes;
+      const at = a.used;
+      let seen = 0;
       let upper = false;
-      let ascii = true;
-      for (let k = this.from; k < this.to && ascii; k++) {
-        ascii = b[k] < 0x80;
-        upper ||= b[k] >= 0x41 && b[k] <= 0x5a;
+      let hash = FNV_OFFSET;
+      for (let k = 0; k < len; k++) {
+        const c = b[from + k];
+        out[at + k] = c;
+        seen |= c;
+        const capital = c >= 0x41 && c <= 0x5a;
+        upper ||= capital;
+        hash = Math.imul(hash ^ (capital ? c | 0x20 : c), FNV_PRIME);
       }
-      if (ascii) {
-        const len = this.to - this.from;
-        const at = a.copy(b, this.from, this.to);
+      if (seen < 0x80) {
+        a.used += len;
         t.upnAt[row] = at;
         t.upnLen[row] = t.keyLen[row] = len;
-        t.keyAt[row] = upper ? a.copyLower(b, this.from, this.to) : at;
-        t.keyHash[row] = hashBytes(a.bytes, t.keyAt[row], len);
+        t.keyAt[row] = upper ? a.copyLower(out, at, at + len) : at;
+        t.keyHash[row] = hash | 0;
         return;
       }
     }

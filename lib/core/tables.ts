@@ -61,10 +61,13 @@ export function copyBytes(src: Uint8Array, from: number, to: number, out: Uint8A
   else for (let i = from; i < to; i++) out[at++] = src[i];
 }
 
-/** 32-bit FNV-1a of bytes [at, at + len): the hash every key index uses. */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
+/** 32-bit FNV-1a of bytes [at, at + len): the hash of every text key. */
 export function hashBytes(b: Uint8Array, at: number, len: number): number {
-  let h = 0x811c9dc5;
-  for (let i = at, end = at + len; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = at, end = at + len; i < end; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
   return h | 0;
 }
 

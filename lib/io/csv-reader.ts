@@ -369,6 +369,11 @@ class CsvScanner {
               break records;
             }
             const c = b[i];
+            // Nearly every byte is above the three that matter here: one comparison for those.
+            if (c > QUOTE) {
+              i++;
+              continue;
+            }
             if (c === QUOTE) {
               if (i + 1 >= end && !final) {
                 pos = recordStart;
@@ -394,6 +399,10 @@ class CsvScanner {
           const start = pos;
           while (pos < end) {
             const c = b[pos];
+            if (c > QUOTE && c !== d) {
+              pos++;
+              continue;
+            }
             if (c === d || c === LF || c === CR) break;
             if (c === QUOTE) throw quotingError(this.file, line + breaks, 'a double quote appears inside a field that is not quoted');
             pos++;
