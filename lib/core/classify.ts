@@ -100,227 +100,233 @@ const QUARANTINED_UPN = /^(.+?)(\+?)(\d{4})@([^@]+)$/;
 export interface Indexes {
   onprem: ReturnType<typeof onpremIndexes>;
   cloud: ReturnType<typeof cloudIndexes>;
-  /** Each on-prem row's UPN partner, when another thread works them out ahead (partnersByUpn). */
-  partners?: Partners;
 }
+
+/** A cloud user an on-prem row other than its UPN partner will take over (or be refused): written on a row of its own with that outcome. */
+export interface Takeover {
+  cloud: number;
+  by: number;
+  outcome: EntraConnect;
+  reason: EntraConnectReason;
+}
+
+/** A row object to fill (Classifier.onpremRow), so a million rows cost no million objects. */
+export const blankRow = (): ReconRow => ({
+  status: 'match',
+  reason: '',
+  entraConnect: 'unknown',
+  entraConnectReason: '',
+  onprem: -1,
+  cloud: -1,
+  relatedOnprem: -1,
+  relatedCloud: -1,
+  match: -1,
+});
 
 /**
- * `cloud[o]`: the first cloud row with on-prem row o's UPN key, or -1, filled by another thread
- * from the last row down: rows from `done[0]` up are filled (read atomically). classify looks up
- * the rows below itself, from the first up, and says in `done[1]` where it is; the two meet, and
- * no row is looked up twice (but for a few hundred where they meet). The answer never depends on
- * how far the other thread got.
+ * The rules, in two passes: every on-prem row (in any order, in any number of pieces, each
+ * piece on its own Classifier sharing `joined`), then, once every on-prem row is done and the
+ * pieces' takeovers are merged, the cloud rows nobody joined. The rows are the same however the
+ * on-prem rows were split: `joined` only ever gains ones, and of two takeovers of one cloud user
+ * the first on-prem row's wins, as one pass in file order would have it.
  */
-export interface Partners {
-  cloud: Int32Array;
-  done: Int32Array;
-}
-
-/** Fills `out` (see Partners) from the last row down, publishing every 256 rows, until it meets classify. Runs on its own thread. */
-export function partnersByUpn(on: OnpremTable, byUpn: Indexes['cloud']['byUpn'], out: Partners): void {
-  const bytes = on.arena.bytes;
-  for (let o = on.count - 1; o >= 0; o--) {
-    out.cloud[o] = on.keyLen[o] === 0 ? -1 : byUpn.find(bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
-    if ((o & 0xff) === 0) {
-      Atomics.store(out.done, 0, o);
-      if (Atomics.load(out.done, 1) >= o) return;
-    }
-  }
-}
-
-export function* classify(
-  on: OnpremTable,
-  cl: CloudTable,
-  opts: ClassifyOptions,
-  indexes: Indexes = { onprem: onpremIndexes(on), cloud: cloudIndexes(cl) },
-): Generator<ReconRow> {
-  const { byUpn: onByUpn, byAnchor: onByAnchor } = indexes.onprem;
-  const { byUpn: cloudByUpn, byId: cloudById } = indexes.cloud;
-  const joined = new Uint8Array(cl.count);
-  /**
-   * The on-prem row that will take over (or be refused) a cloud user other than its UPN partner,
-   * and the outcome: only such users are written on rows of their own. Few, so kept in a map.
-   */
-  const takenBy = new Map<number, { by: number; as: Prediction }>();
-  // Addresses matter only when both exports have them; then the cloud's are indexed here, once.
-  const addresses: { primary: AddressList; all: AddressList } | undefined = on.hasAddresses && cl.hasAddresses ? addressIndexes(cl) : undefined;
+export class Classifier {
+  private readonly onByUpn;
+  private readonly onByAnchor;
+  private readonly cloudByUpn;
+  private readonly cloudById;
+  private readonly takenBy = new Map<number, { by: number; as: Prediction }>();
+  /** Addresses matter only when both exports have them; then the cloud's are indexed here, once. */
+  private readonly addresses: { primary: AddressList; all: AddressList } | undefined;
   /** The local parts of the on-prem UPNs, lower-cased: built when the first quarantine-shaped UPN is met. */
-  let localParts: Set<string> | undefined;
+  private localParts: Set<string> | undefined;
 
-  /** A row joining on-prem row `o` and cloud row `c` (-1 for none); no related user, no prediction. */
-  const row = (status: Status, reason: Reason, o: number, c: number): ReconRow => ({
-    status,
-    reason,
-    entraConnect: PREDICTIONS.unknown.outcome,
-    entraConnectReason: PREDICTIONS.unknown.reason,
-    onprem: o,
-    cloud: c,
-    relatedOnprem: -1,
-    relatedCloud: -1,
-    match: -1,
-  });
-  /** The other user the row's anchor ties it to, on either side. */
-  const tiedTo = (r: ReconRow, side: 'onprem' | 'cloud', to: number): ReconRow => {
-    if (side === 'onprem') r.relatedOnprem = to;
-    else r.relatedCloud = to;
-    return r;
-  };
-  const withPrediction = (r: ReconRow, p: Prediction, match = -1): ReconRow => {
-    r.entraConnect = p.outcome;
-    r.entraConnectReason = p.reason;
-    r.match = match;
-    return r;
-  };
-  const partners = indexes.partners;
-  let partnersFrom = partners ? Atomics.load(partners.done, 0) : Infinity;
-  /** The first cloud row with on-prem row o's UPN key, or -1: from the other thread when it got there first. */
-  const partnerOf = (o: number): number => {
-    if (o >= partnersFrom) return partners!.cloud[o];
-    if (partners && (o & 0xfff) === 0) {
-      Atomics.store(partners.done, 1, o);
-      partnersFrom = Atomics.load(partners.done, 0);
-      if (o >= partnersFrom) return partners.cloud[o];
-    }
-    return on.keyLen[o] === 0 ? -1 : cloudWithKeyOf(o);
-  };
-  /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
-  const otherHolder = (b: Uint8Array, at: number, own: number): number => {
-    const c = cloudById.find(b, at);
-    return c === own ? -1 : c;
-  };
-  /** The on-prem row (first of its UPN) with the cloud row's key, and the reverse. */
-  const onWithKeyOf = (c: number): number => onByUpn.find(cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
-  const cloudWithKeyOf = (o: number): number => cloudByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
-  /** `o`, `c`: the first row of the key on each side, or -1 (an empty key is on neither). */
-  const duplicateReason = (o: number, c: number): Reason | undefined => {
-    if (o >= 0 && onByUpn.repeated[o]) return 'duplicate-upn-onprem';
-    if (c >= 0 && cloudByUpn.repeated[c]) return 'duplicate-upn-cloud';
-    return undefined;
-  };
-  /** The on-prem row whose anchor is the cloud row's ImmutableID, or -1. */
-  const anchorOwner = (c: number): number =>
-    cl.idKind[c] === IdKind.Guid ? onByAnchor.find(cl.ids, c * 16) : -1;
-  const otherIdText = (c: number): string => cl.arena.text(cl.idAt[c], cl.idLen[c]);
+  constructor(
+    private readonly on: OnpremTable,
+    private readonly cl: CloudTable,
+    private readonly opts: ClassifyOptions,
+    indexes: Indexes = { onprem: onpremIndexes(on), cloud: cloudIndexes(cl) },
+    /** 1 for each cloud row an on-prem row joined; shared by the Classifiers of one run. */
+    readonly joined: Uint8Array = new Uint8Array(cl.count),
+  ) {
+    ({ byUpn: this.onByUpn, byAnchor: this.onByAnchor } = indexes.onprem);
+    ({ byUpn: this.cloudByUpn, byId: this.cloudById } = indexes.cloud);
+    this.addresses = on.hasAddresses && cl.hasAddresses ? addressIndexes(cl) : undefined;
+  }
 
-  for (let o = 0; o < on.count; o++) {
-    const c = partnerOf(o);
-    const dup = duplicateReason(onByUpn.first[o], c);
+  /** On-prem row `o`'s verdict, filled into `r`. */
+  onpremRow(o: number, r: ReconRow): ReconRow {
+    const { on, cl } = this;
+    const c = on.keyLen[o] === 0 ? -1 : this.cloudWithKeyOf(o);
+    const dup = this.duplicateReason(this.onByUpn.first[o], c);
     // A row joins its cloud partner only when the key is on neither side twice.
-    if (c >= 0 && !dup) joined[c] = 1;
-    const bad = on.invalid.get(o);
-    if (bad) {
-      yield row('invalid', bad.reason, o, dup ? -1 : c);
-      continue;
-    }
-    if (dup) {
-      yield row('duplicate', dup, o, -1);
-      continue;
-    }
+    if (c >= 0 && !dup) this.joined[c] = 1;
+    const bad = on.invalid.size === 0 ? undefined : on.invalid.get(o);
+    if (bad) return fill(r, 'invalid', bad.reason, o, dup ? -1 : c);
+    if (dup) return fill(r, 'duplicate', dup, o, -1);
     const at = on.anchorAt(o);
-    if (onByAnchor.repeated[onByAnchor.first[o]]) {
-      yield row('duplicate', 'duplicate-anchor-onprem', o, c);
-    } else if (c >= 0 && cl.invalid.has(c)) {
-      yield row('invalid', cl.invalid.get(c)!.reason, o, c);
-    } else if (c >= 0) {
-      yield comparePair(o, c, at);
-    } else {
-      const holder = otherHolder(on.guids, at, -1);
-      if (holder >= 0) yield predicted(tiedTo(row('onprem-only', 'anchor-under-other-upn', o, -1), 'cloud', holder), holder);
-      else yield predicted(row('onprem-only', 'will-create', o, -1), -1);
+    if (this.onByAnchor.repeated[this.onByAnchor.first[o]]) return fill(r, 'duplicate', 'duplicate-anchor-onprem', o, c);
+    if (c >= 0 && cl.invalid.size > 0 && cl.invalid.has(c)) return fill(r, 'invalid', cl.invalid.get(c)!.reason, o, c);
+    if (c >= 0) return this.comparePair(r, o, c, at);
+    const holder = this.otherHolder(on.guids, at, -1);
+    if (holder >= 0) return this.predicted(tiedTo(fill(r, 'onprem-only', 'anchor-under-other-upn', o, -1), 'cloud', holder), holder);
+    return this.predicted(fill(r, 'onprem-only', 'will-create', o, -1), -1);
+  }
+
+  /** The cloud users this Classifier's on-prem rows take over, for the Classifier that writes the cloud rows. */
+  takeovers(): Takeover[] {
+    return [...this.takenBy].map(([cloud, t]) => ({ cloud, by: t.by, outcome: t.as.outcome, reason: t.as.reason }));
+  }
+
+  /** Takeovers found by another Classifier over other on-prem rows: of two, the earlier on-prem row's counts. */
+  adopt(takeovers: readonly Takeover[]): void {
+    for (const t of takeovers) {
+      const held = this.takenBy.get(t.cloud);
+      if (held && held.by < t.by) continue;
+      const as = Object.values(PREDICTIONS).find((p) => p.outcome === t.outcome && p.reason === t.reason);
+      if (!as) throw new Error(`no prediction ${t.outcome}/${t.reason}`);
+      this.takenBy.set(t.cloud, { by: t.by, as });
     }
   }
 
-  for (let c = 0; c < cl.count; c++) {
-    if (joined[c]) continue;
-    const bad = cl.invalid.get(c);
-    if (bad) {
-      yield row('invalid', bad.reason, -1, c);
-      continue;
+  /** The cloud rows nobody joined, in cloud file order: only once every on-prem row is classified and the takeovers adopted. */
+  *cloudRows(): Generator<ReconRow> {
+    const cl = this.cl;
+    for (let c = 0; c < cl.count; c++) {
+      if (this.joined[c]) continue;
+      const r = blankRow();
+      const bad = cl.invalid.get(c);
+      if (bad) {
+        yield fill(r, 'invalid', bad.reason, -1, c);
+        continue;
+      }
+      const dup = cl.keyLen[c] === 0 ? undefined : this.duplicateReason(this.onWithKeyOf(c), this.cloudByUpn.first[c]);
+      if (dup) {
+        yield fill(r, 'duplicate', dup, -1, c);
+        continue;
+      }
+      yield this.cloudOnly(r, c);
     }
-    const dup = cl.keyLen[c] === 0 ? undefined : duplicateReason(onWithKeyOf(c), cloudByUpn.first[c]);
-    if (dup) {
-      yield row('duplicate', dup, -1, c);
-      continue;
-    }
-    yield cloudOnly(c);
+  }
+
+  /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
+  private otherHolder(b: Uint8Array, at: number, own: number): number {
+    const c = this.cloudById.find(b, at);
+    return c === own ? -1 : c;
+  }
+
+  /** The on-prem row (first of its UPN) with the cloud row's key, and the reverse. */
+  private onWithKeyOf(c: number): number {
+    const cl = this.cl;
+    return this.onByUpn.find(cl.arena.bytes, cl.keyAt[c], cl.keyLen[c], cl.keyHash[c]);
+  }
+
+  private cloudWithKeyOf(o: number): number {
+    const on = this.on;
+    return this.cloudByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
+  }
+
+  /** `o`, `c`: the first row of the key on each side, or -1 (an empty key is on neither). */
+  private duplicateReason(o: number, c: number): Reason | undefined {
+    if (o >= 0 && this.onByUpn.repeated[o]) return 'duplicate-upn-onprem';
+    if (c >= 0 && this.cloudByUpn.repeated[c]) return 'duplicate-upn-cloud';
+    return undefined;
+  }
+
+  /** The on-prem row whose anchor is the cloud row's ImmutableID, or -1. */
+  private anchorOwner(c: number): number {
+    const cl = this.cl;
+    return cl.idKind[c] === IdKind.Guid ? this.onByAnchor.find(cl.ids, c * 16) : -1;
+  }
+
+  private otherIdText(c: number): string {
+    return this.cl.arena.text(this.cl.idAt[c], this.cl.idLen[c]);
   }
 
   /** `at`: where the on-prem row's expected ImmutableID bytes are in on.guids. */
-  function comparePair(o: number, c: number, at: number): ReconRow {
+  private comparePair(r: ReconRow, o: number, c: number, at: number): ReconRow {
+    const { on, cl } = this;
     const kind = cl.idKind[c];
-    if (kind === IdKind.Guid && sameBytes(cl.ids, c * 16, on.guids, at, 16)) return predicted(row('match', '', o, c), c);
-    const holder = otherHolder(on.guids, at, c);
-    if (kind === IdKind.Empty) return predicted(row('missing', '', o, c), holder);
+    if (kind === IdKind.Guid && sameBytes(cl.ids, c * 16, on.guids, at, 16)) return this.predicted(fill(r, 'match', '', o, c), c);
+    const holder = this.otherHolder(on.guids, at, c);
+    if (kind === IdKind.Empty) return this.predicted(fill(r, 'missing', '', o, c), holder);
     if (kind === IdKind.Other) {
-      const okta = oktaIdKind(otherIdText(c));
-      if (okta) return predicted(row('okta-anchored', okta, o, c), holder);
-      return predicted(row('mismatch', 'not-guid', o, c), holder);
+      const okta = oktaIdKind(this.otherIdText(c));
+      if (okta) return this.predicted(fill(r, 'okta-anchored', okta, o, c), holder);
+      return this.predicted(fill(r, 'mismatch', 'not-guid', o, c), holder);
     }
-    if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return predicted(row('mismatch', 'byte-order', o, c), holder);
+    if (isDisplayOrderOf(cl.ids, c * 16, on.guids, at)) return this.predicted(fill(r, 'mismatch', 'byte-order', o, c), holder);
     const other = on.otherAnchorAt(o);
-    if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return predicted(row('mismatch', 'other-anchor-attribute', o, c), holder);
-    const owner = anchorOwner(c);
-    if (owner >= 0) return predicted(tiedTo(row('mismatch', 'anchor-of-other-user', o, c), 'onprem', owner), holder);
-    return predicted(row('mismatch', 'unknown-object', o, c), holder);
+    if (other >= 0 && sameBytes(cl.ids, c * 16, on.guids, other, 16)) return this.predicted(fill(r, 'mismatch', 'other-anchor-attribute', o, c), holder);
+    const owner = this.anchorOwner(c);
+    if (owner >= 0) return this.predicted(tiedTo(fill(r, 'mismatch', 'anchor-of-other-user', o, c), 'onprem', owner), holder);
+    return this.predicted(fill(r, 'mismatch', 'unknown-object', o, c), holder);
   }
 
   /**
    * An on-prem row in scope, given its prediction: `h` is the cloud user whose ImmutableID is the
    * row's expected one (hard match), or -1; the row's cloud user is the one with its UPN, or -1.
    */
-  function predicted(r: ReconRow, h: number): ReconRow {
+  private predicted(r: ReconRow, h: number): ReconRow {
     const o = r.onprem;
     const c = r.cloud;
     let target = h;
     let p: Prediction;
-    if (on.hasCritical && on.critical[o]) {
+    if (this.on.hasCritical && this.on.critical[o]) {
       p = PREDICTIONS.notSynced;
       target = -1;
     } else if (h >= 0) {
-      p = hardMatch(o, h);
+      p = this.hardMatch(o, h);
     } else {
-      target = softMatchCandidate(o, c);
-      p = target >= 0 ? softMatch(target) : created(o, c);
+      target = this.softMatchCandidate(o, c);
+      p = target >= 0 ? this.softMatch(target) : this.created(o, c);
     }
     const match = target >= 0 && target !== c && (p === PREDICTIONS.hardMatch || p === PREDICTIONS.softMatch || p.outcome === 'blocked') ? target : -1;
-    if (match >= 0 && !takenBy.has(match)) takenBy.set(match, { by: o, as: p });
+    if (match >= 0) {
+      // Rows come in file order within one Classifier; adopt() settles it between Classifiers.
+      const held = this.takenBy.get(match);
+      if (!held || held.by > o) this.takenBy.set(match, { by: o, as: p });
+    }
     return withPrediction(r, p, match);
   }
 
   /** The 2026 protections: a privileged role, another object's identifier, a blocked takeover. */
-  function hardMatch(o: number, h: number): Prediction {
+  private hardMatch(o: number, h: number): Prediction {
+    const cl = this.cl;
     if (cl.hasRoles && cl.privileged[h] === 1) return PREDICTIONS.privilegedRole;
-    if (cl.hasObjectIdentifier && cl.objIdentLen[h] > 0 && !isOwnIdentifier(o, h)) return PREDICTIONS.objectIdentifierSet;
-    if (opts.blockHardMatchTakeover && cl.sync[h] !== 1) return PREDICTIONS.takeoverBlocked;
+    if (cl.hasObjectIdentifier && cl.objIdentLen[h] > 0 && !this.isOwnIdentifier(o, h)) return PREDICTIONS.objectIdentifierSet;
+    if (this.opts.blockHardMatchTakeover && cl.sync[h] !== 1) return PREDICTIONS.takeoverBlocked;
     return PREDICTIONS.hardMatch;
   }
 
   /** The primary SMTP address first, then (when the tenant allows it) the UPN. */
-  function softMatchCandidate(o: number, c: number): number {
-    if (addresses) {
-      const { primary } = onpremAddresses(o);
-      const s = primary ? addresses.primary.holder(primary) : -1;
+  private softMatchCandidate(o: number, c: number): number {
+    if (this.addresses) {
+      const { primary } = this.onpremAddresses(o);
+      const s = primary ? this.addresses.primary.holder(primary) : -1;
       if (s >= 0) return s;
     }
-    return opts.upnSoftMatch ? c : -1;
+    return this.opts.upnSoftMatch ? c : -1;
   }
 
-  function onpremAddresses(o: number): { primary: string; all: string[] } {
+  private onpremAddresses(o: number): { primary: string; all: string[] } {
+    const on = this.on;
     return addressesOf(on.text(on.proxyAt, on.proxyLen, o), on.text(on.mailAt, on.mailLen, o));
   }
 
-  function softMatch(s: number): Prediction {
+  private softMatch(s: number): Prediction {
+    const cl = this.cl;
     if (cl.idKind[s] !== IdKind.Empty) return PREDICTIONS.anchorDiffers;
-    if (opts.blockSoftMatch) return PREDICTIONS.softMatchBlocked;
+    if (this.opts.blockSoftMatch) return PREDICTIONS.softMatchBlocked;
     if (cl.hasRoles && cl.roles[s] !== 0) return PREDICTIONS.adminRole;
     return PREDICTIONS.softMatch;
   }
 
   /** A new cloud user: created anyway, with a placeholder UPN or without the address, when either is taken. */
-  function created(o: number, c: number): Prediction {
+  private created(o: number, c: number): Prediction {
     if (c >= 0) return PREDICTIONS.upnConflict;
-    if (addresses) {
-      for (const a of onpremAddresses(o).all) if (addresses.all.holder(a) >= 0) return PREDICTIONS.smtpConflict;
+    if (this.addresses) {
+      for (const a of this.onpremAddresses(o).all) if (this.addresses.all.holder(a) >= 0) return PREDICTIONS.smtpConflict;
     }
     return PREDICTIONS.create;
   }
@@ -329,7 +335,8 @@ export function* classify(
    * What onPremisesObjectIdentifier holds is not documented; a value naming this object (its
    * objectGUID, or its anchor as ImmutableID) counts as its own, anything else as another's.
    */
-  function isOwnIdentifier(o: number, h: number): boolean {
+  private isOwnIdentifier(o: number, h: number): boolean {
+    const { on, cl } = this;
     const ident = cl.arena.text(cl.objIdentAt[h], cl.objIdentLen[h]);
     const buf = Buffer.alloc(36);
     if (on.objectGuidKind[o]) {
@@ -340,16 +347,16 @@ export function* classify(
     return ident === buf.toString('latin1', 0, 24).toLowerCase();
   }
 
-  function cloudOnly(c: number): ReconRow {
-    const kind = cl.idKind[c];
-    const owner = anchorOwner(c);
-    const taken = takenBy.get(c);
+  private cloudOnly(r: ReconRow, c: number): ReconRow {
+    const kind = this.cl.idKind[c];
+    const owner = this.anchorOwner(c);
+    const taken = this.takenBy.get(c);
     const by = taken ? taken.by : -1;
     const p = taken ? taken.as : PREDICTIONS.outOfScope;
     const related = by >= 0 ? by : owner;
-    const cloudOnlyRow = (reason: Reason, relatedOnprem: number): ReconRow => withPrediction(tiedTo(row('cloud-only', reason, -1, c), 'onprem', relatedOnprem), p);
-    if (isQuarantined(c)) return cloudOnlyRow('quarantined-duplicate', related);
-    if (kind === IdKind.Other && oktaIdKind(otherIdText(c))) return cloudOnlyRow('okta-anchored', by);
+    const cloudOnlyRow = (reason: Reason, relatedOnprem: number): ReconRow => withPrediction(tiedTo(fill(r, 'cloud-only', reason, -1, c), 'onprem', relatedOnprem), p);
+    if (this.isQuarantined(c)) return cloudOnlyRow('quarantined-duplicate', related);
+    if (kind === IdKind.Other && oktaIdKind(this.otherIdText(c))) return cloudOnlyRow('okta-anchored', by);
     if (owner >= 0) return cloudOnlyRow('anchor-of-onprem-user', related);
     if (kind !== IdKind.Empty) return cloudOnlyRow('orphan-anchor', by);
     return cloudOnlyRow('unanchored', by);
@@ -360,7 +367,8 @@ export function* classify(
    * is an on-prem user's local part and four digits on the initial domain (`name+1234@` as the
    * docs write it is recognised on any *.onmicrosoft.com domain).
    */
-  function isQuarantined(c: number): boolean {
+  private isQuarantined(c: number): boolean {
+    const { on, cl, opts } = this;
     if (cl.hasProvisioningErrors && cl.upnConflict[c]) return true;
     const m = QUARANTINED_UPN.exec(cl.upn(c));
     if (!m) return false;
@@ -368,9 +376,44 @@ export function* classify(
     const onInitial = opts.initialDomain ? domain === opts.initialDomain : domain.endsWith('.onmicrosoft.com');
     if (m[2] === '+') return domain.endsWith('.onmicrosoft.com');
     if (!onInitial) return false;
-    localParts ??= new Set(Array.from({ length: on.count }, (_, o) => on.upn(o).toLowerCase().split('@')[0]));
-    return localParts.has(m[1].toLowerCase());
+    this.localParts ??= new Set(Array.from({ length: on.count }, (_, o) => on.upn(o).toLowerCase().split('@')[0]));
+    return this.localParts.has(m[1].toLowerCase());
   }
+}
+
+/** Every row, on one Classifier: on-prem rows in file order, then the unjoined cloud rows. */
+export function* classify(on: OnpremTable, cl: CloudTable, opts: ClassifyOptions, indexes?: Indexes): Generator<ReconRow> {
+  const k = new Classifier(on, cl, opts, indexes);
+  for (let o = 0; o < on.count; o++) yield k.onpremRow(o, blankRow());
+  yield* k.cloudRows();
+}
+
+/** A row joining on-prem row `o` and cloud row `c` (-1 for none); no related user, no prediction yet. */
+function fill(r: ReconRow, status: Status, reason: Reason, o: number, c: number): ReconRow {
+  r.status = status;
+  r.reason = reason;
+  r.entraConnect = PREDICTIONS.unknown.outcome;
+  r.entraConnectReason = PREDICTIONS.unknown.reason;
+  r.onprem = o;
+  r.cloud = c;
+  r.relatedOnprem = -1;
+  r.relatedCloud = -1;
+  r.match = -1;
+  return r;
+}
+
+/** The other user the row's anchor ties it to, on either side. */
+function tiedTo(r: ReconRow, side: 'onprem' | 'cloud', to: number): ReconRow {
+  if (side === 'onprem') r.relatedOnprem = to;
+  else r.relatedCloud = to;
+  return r;
+}
+
+function withPrediction(r: ReconRow, p: Prediction, match = -1): ReconRow {
+  r.entraConnect = p.outcome;
+  r.entraConnectReason = p.reason;
+  r.match = match;
+  return r;
 }
 
 /** The bytes at `a` are the GUID at `b` in display order: the classic hand-conversion error. */

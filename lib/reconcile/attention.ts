@@ -8,16 +8,15 @@ import { unguardCell } from '../core/cell-guard';
 
 export class AttentionSample {
   readonly rows: string[][] = [];
-  /** Rows that need attention, embedded or not. */
+  /** Rows that need attention, embedded or not (the caller counts them: rows may be offered after a first cut). */
   total = 0;
   private readonly taken = new Map<string, number>();
 
   constructor(readonly perGroup: number) {}
 
-  /** Counts the row; true when it is to be embedded. */
-  wants(status: string, reason: string): boolean {
+  /** True when a row of this status and reason, offered in file order, is to be embedded; it is then counted against its group. */
+  takes(status: string, reason: string): boolean {
     if (status === 'match') return false;
-    this.total++;
     const key = `${status}/${reason}`;
     const n = this.taken.get(key) ?? 0;
     if (n >= this.perGroup) return false;
@@ -25,10 +24,10 @@ export class AttentionSample {
     return true;
   }
 
-  /** One CSV row as written (UTF-8, CRLF-terminated); a row that could not be read back is left out. */
-  add(bytes: Buffer | undefined): void {
+  /** One CSV row as written (UTF-8 text, CRLF-terminated). */
+  add(text: string): void {
     // The report shows values, so the formula guard of the CSV is undone (lib/core/cell-guard.ts).
-    if (bytes) this.rows.push(parseCsvRow(bytes.toString('utf8')).map(unguardCell));
+    this.rows.push(parseCsvRow(text).map(unguardCell));
   }
 }
 

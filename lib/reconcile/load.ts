@@ -6,9 +6,9 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
-import type { Indexes, Partners } from '../core/classify';
+import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
-import { Arena, CloudTable, GuidIndex, KeyIndex, OnpremTable, cloudIndexes, i32, onpremIndexes } from '../core/tables';
+import { Arena, CloudTable, GuidIndex, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
@@ -195,14 +195,24 @@ export type WorkerMessage =
   | { type: 'error'; code: IdreconErrorCode; message: string; context: ErrorContext }
   | { type: 'crash'; message: string };
 
-/** A side as it arrives from a worker: plain objects, given their classes back. */
-function revive(side: Side): Side {
-  const table = side.loaded.table;
-  Object.setPrototypeOf(table, side.kind === 'onprem' ? OnpremTable.prototype : CloudTable.prototype);
+/** A table and its indexes as another thread receives them (plain objects): their classes given back. */
+function reviveTable(table: OnpremTable | CloudTable, prototype: object, byUpn: KeyIndex, byGuid: GuidIndex): void {
+  Object.setPrototypeOf(table, prototype);
   Object.setPrototypeOf(table.arena, Arena.prototype);
-  Object.setPrototypeOf(side.indexes.byUpn, KeyIndex.prototype);
-  Object.setPrototypeOf(side.kind === 'onprem' ? side.indexes.byAnchor : side.indexes.byId, GuidIndex.prototype);
+  Object.setPrototypeOf(byUpn, KeyIndex.prototype);
+  Object.setPrototypeOf(byGuid, GuidIndex.prototype);
+}
+
+function revive(side: Side): Side {
+  if (side.kind === 'onprem') reviveTable(side.loaded.table, OnpremTable.prototype, side.indexes.byUpn, side.indexes.byAnchor);
+  else reviveTable(side.loaded.table, CloudTable.prototype, side.indexes.byUpn, side.indexes.byId);
   return side;
+}
+
+/** Both tables and their indexes, posted to another thread. */
+export function reviveTables(on: OnpremTable, cl: CloudTable, indexes: Indexes): void {
+  reviveTable(on, OnpremTable.prototype, indexes.onprem.byUpn, indexes.onprem.byAnchor);
+  reviveTable(cl, CloudTable.prototype, indexes.cloud.byUpn, indexes.cloud.byId);
 }
 
 /** Reads one side in a worker thread. */
@@ -243,18 +253,4 @@ export async function loadBoth(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-}
-
-/**
- * Starts the thread that finds the on-prem rows' UPN partners from the last row down while classify
- * works from the first (Indexes.partners); `stop` ends it. classify looks up any row the thread has not reached, so a slow or failed
- * thread costs time, never a different answer.
- */
-export function partnersThread(on: OnpremTable, indexes: Indexes): { partners: Partners; stop(): Promise<void> } {
-  const partners: Partners = { cloud: i32(on.count), done: i32(2) };
-  partners.done[0] = on.count;
-  const worker = new Worker(join(__dirname, 'join-worker.js'), { workerData: { on, byUpn: indexes.cloud.byUpn, out: partners } });
-  worker.on('error', () => undefined);
-  worker.unref();
-  return { partners, stop: () => worker.terminate().then(() => undefined) };
 }

@@ -8,6 +8,17 @@ import type { InputSummary, Summary, TenantSettings } from '../formats/summary';
 import { type Colour, NO_COLOUR } from '../io/colour';
 import { join } from 'node:path';
 
+/** A SummaryCounter's counts as plain data (SummaryCounter.state). */
+export interface CounterState {
+  outputRows: number;
+  joined: number;
+  rejects: number;
+  status: Record<Status, number>;
+  statusReason: [string, string, number][];
+  entraConnect: [string, number][];
+  entraConnectReason: [string, string, number][];
+}
+
 export class SummaryCounter {
   private outputRows = 0;
   private joined = 0;
@@ -30,6 +41,35 @@ export class SummaryCounter {
     this.entraConnect.set(row.entraConnect, (this.entraConnect.get(row.entraConnect) ?? 0) + 1);
     const why = this.entraConnectReason.get(row.entraConnect) ?? this.entraConnectReason.set(row.entraConnect, new Map()).get(row.entraConnect)!;
     why.set(row.entraConnectReason, (why.get(row.entraConnectReason) ?? 0) + 1);
+  }
+
+  /** The counts as plain data, to post from another thread. */
+  state(): CounterState {
+    const flat = (m: Map<string, Map<string, number>>) => [...m].flatMap(([a, inner]) => [...inner].map(([b, n]) => [a, b, n] as [string, string, number]));
+    return {
+      outputRows: this.outputRows,
+      joined: this.joined,
+      rejects: this.rejects,
+      status: { ...this.status },
+      statusReason: flat(this.statusReason),
+      entraConnect: [...this.entraConnect],
+      entraConnectReason: flat(this.entraConnectReason),
+    };
+  }
+
+  /** Adds the counts of another counter (another thread's rows). */
+  merge(s: CounterState): void {
+    const into = (m: Map<string, Map<string, number>>, [a, b, n]: [string, string, number]) => {
+      const inner = m.get(a) ?? m.set(a, new Map()).get(a)!;
+      inner.set(b, (inner.get(b) ?? 0) + n);
+    };
+    this.outputRows += s.outputRows;
+    this.joined += s.joined;
+    this.rejects += s.rejects;
+    for (const status of STATUSES) this.status[status] += s.status[status];
+    for (const t of s.statusReason) into(this.statusReason, t);
+    for (const [k, n] of s.entraConnect) this.entraConnect.set(k, (this.entraConnect.get(k) ?? 0) + n);
+    for (const t of s.entraConnectReason) into(this.entraConnectReason, t);
   }
 
   summary(onprem: InputSummary, cloud: InputSummary, tenant: TenantSettings): Summary {

@@ -7,11 +7,10 @@
 import { availableParallelism } from 'node:os';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { classify } from '../core/classify';
 import type { SourceAnchor } from '../core/records';
 import type { Status } from '../core/statuses';
 import { OKTA_RECONCILIATION_COLUMNS, RECONCILIATION_COLUMNS } from '../formats/reconciliation';
-import { REJECT_COLUMNS, rejectFields } from '../formats/rejects';
+import { REJECT_COLUMNS } from '../formats/rejects';
 import type { Encoding } from '../io/csv-reader';
 import { AtomicFile, ByteCsvWriter, CsvWriter, orNothing } from '../io/csv-writer';
 import { prepareOutputFolder } from '../io/output';
@@ -23,15 +22,12 @@ import { type PlanArgs, type PlanResult, newPlanId, planDomains, writePlanTo } f
 import { PlanWriter } from '../formats/plan';
 import { PACKAGE_ROOT } from '../version';
 import { parseAdvice } from './advice';
-import { AttentionSample } from './attention';
 import { renderReport } from './html-report';
-import { loadBoth, partnersThread } from './load';
+import { loadBoth } from './load';
 import { OktaView } from './okta';
-import { SummaryCounter } from './report';
 import { type Summary, inputSummary, summaryFile, writeSummary } from '../formats/summary';
 import { classifyOptions, resolveTenantSettings } from './tenant-settings';
-import { Verdicts } from './verdicts';
-import { rowsAgain, writeRows } from './write';
+import { writeAllRows } from './rows';
 import { readTenantSettings } from '../formats/tenant-settings';
 
 /** What reconcile is asked to do: the checked options of lib/commands/reconcile.ts. */
@@ -111,32 +107,13 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   const reportFile = args.report ? new AtomicFile(join(args.out, 'report.html')) : undefined;
   const planFile = join(args.out, 'plan.csv');
   const outputs: AtomicFile[] = [reconciliation, rejects, summaryOut, ...(reportFile ? [reportFile] : [])];
-  const sample = reportFile ? new AttentionSample(REPORT_ROWS_PER_GROUP) : undefined;
-  const counter = new SummaryCounter();
-  const failOn = new Set(args.failOn);
-  let gated = 0;
   const on = onprem.table;
   const cl = cloud.table;
-  // Joining and writing on a second thread pays only on larger files than reading does.
+  // Classifying and writing on a second thread pays only on larger files than reading does.
   const workThreads = args.threads ?? (await defaultThreads(PARALLEL_WORK_FROM_BYTES, args.onprem, args.cloud));
-  const ahead = workThreads > 1 ? partnersThread(on, indexes) : undefined;
   return orNothing(outputs, async () => {
-    // Classify first, keeping each verdict (24 bytes a row), then write the rows on both threads.
-    const verdicts = new Verdicts(on.count + cl.count);
-    const sampled: number[] = [];
-    for (const row of classify(on, cl, classifyWith, { ...indexes, partners: ahead?.partners })) {
-      const onReject = row.onprem >= 0 ? rejectFields(onprem.file, on, row.onprem) : undefined;
-      const clReject = row.cloud >= 0 ? rejectFields(cloud.file, cl, row.cloud) : undefined;
-      counter.add(row, Number(onReject !== undefined) + Number(clReject !== undefined));
-      if (failOn.has(row.status)) gated++;
-      if (sample?.wants(row.status, row.reason)) sampled.push(verdicts.count);
-      verdicts.add(row);
-      if (onReject) await rejects.row(onReject);
-      if (clReject) await rejects.row(clReject);
-    }
-    await ahead?.stop();
-    await writeRows(reconciliation, verdicts, on, cl, workThreads, okta);
-    for (const bytes of rowsAgain(sampled, verdicts, on, cl, okta)) sample!.add(bytes);
+    const settings = { onpremFile: onprem.file, cloudFile: cloud.file, failOn: args.failOn, perGroup: reportFile ? REPORT_ROWS_PER_GROUP : 0 };
+    const { counter, gated, sample } = await writeAllRows({ reconciliation, rejects }, { on, cl, indexes }, classifyWith, settings, workThreads, okta);
     const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
     if (okta) summary.okta = okta.summary();
     // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.
@@ -161,7 +138,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
     // A plan or report of an earlier run never stays beside a reconciliation it was not made from.
     await publishSet(outputs, { index: manifestIndex(args.out, 'reconcile'), replaces: [planFile, join(args.out, 'report.html')] });
     return { summary, planned, gated };
-  }).finally(() => ahead?.stop());
+  });
 }
 
 /** Rows of one status/reason embedded in report.html; the rest are in reconciliation.csv. */

@@ -1,0 +1,107 @@
+/**
+ * Classifying and formatting reconciliation rows a block at a time, so that two threads can share
+ * the work: each takes the next on-prem block nobody has taken, classifies its rows and formats
+ * them into buffers of its own, and the main thread writes the blocks in order (rows.ts). A
+ * block carries all a row leaves behind (its bytes, its rejects, its counts, the rows the report
+ * may show), so the files are those one thread would write.
+ */
+import { type Classifier, type ReconRow, type Status, blankRow } from '../core/classify';
+import type { CloudTable, OnpremTable } from '../core/tables';
+import { writeReconciliationRow } from '../formats/reconciliation';
+import { rejectFields } from '../formats/rejects';
+import { CsvBytes } from '../io/csv-writer';
+import { AttentionSample } from './attention';
+import type { OktaView } from './okta';
+import { SummaryCounter } from './report';
+
+/** One block's output, in row order. */
+export interface Block {
+  index: number;
+  /** The rows as written to reconciliation.csv. */
+  chunks: Uint8Array[];
+  rejects: string[][];
+  /** Rows the report may embed (the first of each status/reason in this block): status, reason, the row's text. */
+  sample: [string, string, string][];
+}
+
+export interface BlockSettings {
+  onpremFile: string;
+  cloudFile: string;
+  failOn: readonly Status[];
+  /** Rows of one status/reason report.html embeds; 0 without a report. */
+  perGroup: number;
+}
+
+/** Buffers of 1 MB: a block of 16,384 rows fills three or four. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Classifies and formats blocks on one thread, keeping that thread's counts. */
+export class BlockWriter {
+  readonly counter = new SummaryCounter();
+  /** Rows whose status is named in --fail-on. */
+  gated = 0;
+  private readonly failOn: ReadonlySet<Status>;
+  /** A row this thread's earlier blocks hold enough of cannot be among the report's first, so it is not offered. */
+  private readonly offered: AttentionSample;
+  private readonly row = blankRow();
+
+  constructor(
+    readonly classifier: Classifier,
+    private readonly on: OnpremTable,
+    private readonly cl: CloudTable,
+    private readonly settings: BlockSettings,
+    private readonly okta?: OktaView,
+  ) {
+    this.failOn = new Set(settings.failOn);
+    this.offered = new AttentionSample(settings.perGroup);
+  }
+
+  /** On-prem rows [from, to). */
+  onpremBlock(index: number, from: number, to: number): Block {
+    const block = this.start(index);
+    for (let o = from; o < to; o++) this.add(block, this.classifier.onpremRow(o, this.row));
+    return this.end(block);
+  }
+
+  /** The cloud rows nobody joined: once every on-prem block is done and the other threads' takeovers are adopted. */
+  cloudBlock(index: number): Block {
+    const block = this.start(index);
+    for (const r of this.classifier.cloudRows()) this.add(block, r);
+    return this.end(block);
+  }
+
+  private start(index: number): Block & { out: CsvBytes } {
+    const chunks: Uint8Array[] = [];
+    return { index, chunks, rejects: [], sample: [], out: new CsvBytes((chunk) => chunks.push(chunk), CHUNK_BYTES) };
+  }
+
+  private end(block: Block & { out: CsvBytes }): Block {
+    block.out.flush();
+    return { index: block.index, chunks: block.chunks, rejects: block.rejects, sample: block.sample };
+  }
+
+  private add(block: Block & { out: CsvBytes }, r: ReconRow): void {
+    const { on, cl, okta } = this;
+    const out = block.out;
+    const start = out.pos;
+    const spilled = block.chunks.length;
+    writeReconciliationRow(out, r, on, cl);
+    okta?.write(out, r, on, cl);
+    out.endRow();
+    const onReject = r.onprem >= 0 && on.invalid.size > 0 ? rejectFields(this.settings.onpremFile, on, r.onprem) : undefined;
+    const clReject = r.cloud >= 0 && cl.invalid.size > 0 ? rejectFields(this.settings.cloudFile, cl, r.cloud) : undefined;
+    if (onReject) block.rejects.push(onReject);
+    if (clReject) block.rejects.push(clReject);
+    this.counter.add(r, Number(onReject !== undefined) + Number(clReject !== undefined));
+    if (this.failOn.has(r.status)) this.gated++;
+    if (this.offered.takes(r.status, r.reason)) block.sample.push([r.status, r.reason, rowText(block.chunks, spilled, start, out)]);
+  }
+}
+
+/** The row just written: from `start` of the buffer that was current when it began, to the end of what is buffered now. */
+function rowText(chunks: readonly Uint8Array[], spilled: number, start: number, out: CsvBytes): string {
+  const now = out.room(0);
+  if (chunks.length === spilled) return now.toString('utf8', start, out.pos);
+  const parts = [chunks[spilled].subarray(start), ...chunks.slice(spilled + 1), now.subarray(0, out.pos)];
+  return Buffer.concat(parts).toString('utf8');
+}
