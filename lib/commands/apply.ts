@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ENCODINGS } from '../io/csv-reader';
-import { applyPlan } from '../apply/run';
 import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
 import { SIGN_IN, SIGN_IN_OPTIONS, credentialsFrom } from '../graph/signin-options';
@@ -73,6 +72,8 @@ export const apply: Command<Args> = {
     const tty = io.stderr.isTTY;
     let last = 0;
     try {
+      // The Graph client is loaded when a command uses it, not at every start-up.
+      const { applyPlan } = await import('../apply/run');
       const s = await applyPlan({
         planFile: args.plan,
         planEncoding: args.encoding,

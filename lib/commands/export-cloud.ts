@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { realClock } from '../graph/clock';
-import { exportCloud } from '../graph/export';
 import { SIGN_IN, SIGN_IN_OPTIONS, credentialsFrom } from '../graph/signin-options';
 import { Progress } from '../io/progress';
 import { type Command, declare, helpOf, shapeOf } from '../options';
@@ -53,6 +52,8 @@ export const exportCommand: Command<Args> = {
       throw new IdreconError('USAGE', '--domains-out: expected another file than --out: the users and the domains are two files', { file: args.out });
     }
     const progress = new Progress(io.stderr);
+    // The Graph client is loaded when a command uses it, not at every start-up.
+    const { exportCloud } = await import('../graph/export');
     const result = await exportCloud(
       {
         credentials: credentialsFrom(args),

@@ -7,10 +7,10 @@
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { type Configuration, ConfidentialClientApplication } from '@azure/msal-node';
+import type { Configuration } from '@azure/msal-node';
 import { IdreconError } from '../errors';
+import { PUBLIC_LOGIN_URL } from './endpoints';
 
-export const PUBLIC_LOGIN_URL = 'https://login.microsoftonline.com';
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 export interface Credentials {
@@ -85,6 +85,8 @@ export async function msalTokens(c: Credentials): Promise<TokenSource> {
   if (!c.clientSecret === !c.certificateFile) {
     throw new IdreconError('USAGE', 'give the app credential as a client secret (environment variable) or as --certificate, exactly one of them');
   }
+  // Loaded here, not at start-up: reconcile and plan never sign in.
+  const { ConfidentialClientApplication } = await import('@azure/msal-node');
   const app = new ConfidentialClientApplication(await msalConfiguration(c));
   return {
     async token() {

@@ -11,7 +11,6 @@ import { type Clock, realClock } from './clock';
 import { type Limit, LimitStep } from './limits';
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy, RetryStep } from './retry';
 
-export const PUBLIC_GRAPH_URL = 'https://graph.microsoft.com';
 export const GRAPH_VERSION = 'v1.0';
 
 export interface GraphClientOptions {

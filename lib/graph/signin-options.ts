@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { IdreconError } from '../errors';
 import { declare, helpOf, shapeOf } from '../options';
-import { type Credentials, PUBLIC_LOGIN_URL } from './auth';
-import { PUBLIC_GRAPH_URL } from './client';
+import type { Credentials } from './auth';
+import { PUBLIC_GRAPH_URL, PUBLIC_LOGIN_URL } from './endpoints';
 
 const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { Client } from 'ldapts';
+import type { Client } from 'ldapts';
 import { IdreconError } from '../errors';
 
 export interface DcOptions {
@@ -73,6 +73,8 @@ export function tlsOptions(url: URL, caFile: string | undefined): ConnectionOpti
 
 /** A connected, bound client. */
 export async function connect(options: DcOptions, url: URL, tls: ConnectionOptions): Promise<Client> {
+  // Loaded here, not at start-up: every other command would pay for it.
+  const { Client } = await import('ldapts');
   const client = new Client({
     url: `${url.protocol}//${url.host}`,
     timeout: options.timeoutMs,
