@@ -60,12 +60,12 @@ export class AtomicFile {
     return new IdreconError('OUTPUT_WRITE', `cannot write the file (${cause}); free the name or choose another place, then run again`, { file: this.path });
   }
 
-  /** Every byte of the file goes through here, so its hash is that of the file. */
-  protected put(chunk: Buffer | string): void {
+  /** Every byte of the file goes through here, so its hash is that of the file; `written` is called once the stream is done with `chunk`. */
+  protected put(chunk: Uint8Array | string, written?: () => void): void {
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     this.hash.update(b);
     this.bytes += b.length;
-    this.stream.write(b);
+    this.stream.write(b, written && (() => written()));
   }
 
   async write(text: string): Promise<void> {
@@ -209,11 +209,13 @@ export class CsvBytes {
   pos = 0;
   private rowStarted = false;
 
+  /** `fresh`: where each next buffer comes from (a BufferPool's take, to use written ones again). */
   constructor(
     private readonly spill: (chunk: Buffer) => void,
-    private readonly size = 1 << 20,
+    size = 1 << 20,
+    private readonly fresh: () => Buffer = () => Buffer.allocUnsafe(size),
   ) {
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = fresh();
   }
 
   /** The buffer, with room for `n` more bytes from `pos`. */
@@ -229,7 +231,7 @@ export class CsvBytes {
   flush(): void {
     if (this.pos === 0) return;
     this.spill(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(this.size);
+    this.buf = this.fresh();
     this.pos = 0;
   }
 
@@ -343,6 +345,12 @@ export class ByteCsvWriter extends AtomicFile {
     const head = Buffer.from(`\ufeff${header.join(',')}\r\n`, 'utf8');
     head.copy(this.rows.room(head.length), this.rows.pos);
     this.rows.pos += head.length;
+  }
+
+  /** Rows formatted elsewhere (whole rows, after what `rows` holds); `written` is called once the bytes are in the file and `chunk` can be used again. */
+  rowsFrom(chunk: Uint8Array, written: () => void): void {
+    this.rows.flush();
+    this.put(chunk, written);
   }
 
   /** More is queued for the file than the stream wants held. */

@@ -9,6 +9,7 @@ import { type Classifier, type ReconRow, type Status, blankRow } from '../core/c
 import type { CloudTable, OnpremTable } from '../core/tables';
 import { writeReconciliationRow } from '../formats/reconciliation';
 import { rejectFields } from '../formats/rejects';
+import type { BufferPool } from '../io/buffer-pool';
 import { CsvBytes } from '../io/csv-writer';
 import { AttentionSample } from './attention';
 import type { OktaView } from './okta';
@@ -33,7 +34,7 @@ export interface BlockSettings {
 }
 
 /** Buffers of 1 MB: a block of 16,384 rows fills three or four. */
-const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 20;
 
 /** Classifies and formats blocks on one thread, keeping that thread's counts. */
 export class BlockWriter {
@@ -44,16 +45,22 @@ export class BlockWriter {
   /** A row this thread's earlier blocks hold enough of cannot be among the report's first, so it is not offered. */
   private readonly offered: AttentionSample;
   private readonly row = blankRow();
+  /** The chunks of the block being formatted. */
+  private chunks: Uint8Array[] = [];
+  private readonly out: CsvBytes;
 
+  /** `pool`: where the buffers come from, CHUNK_BYTES each. */
   constructor(
     readonly classifier: Classifier,
     private readonly on: OnpremTable,
     private readonly cl: CloudTable,
     private readonly settings: BlockSettings,
+    pool: BufferPool,
     private readonly okta?: OktaView,
   ) {
     this.failOn = new Set(settings.failOn);
     this.offered = new AttentionSample(settings.perGroup);
+    this.out = new CsvBytes((chunk) => this.chunks.push(chunk), CHUNK_BYTES, pool.take);
   }
 
   /** On-prem rows [from, to). */
@@ -70,19 +77,18 @@ export class BlockWriter {
     return this.end(block);
   }
 
-  private start(index: number): Block & { out: CsvBytes } {
-    const chunks: Uint8Array[] = [];
-    return { index, chunks, rejects: [], sample: [], out: new CsvBytes((chunk) => chunks.push(chunk), CHUNK_BYTES) };
+  private start(index: number): Block {
+    this.chunks = [];
+    return { index, chunks: this.chunks, rejects: [], sample: [] };
   }
 
-  private end(block: Block & { out: CsvBytes }): Block {
-    block.out.flush();
-    return { index: block.index, chunks: block.chunks, rejects: block.rejects, sample: block.sample };
+  private end(block: Block): Block {
+    this.out.flush();
+    return block;
   }
 
-  private add(block: Block & { out: CsvBytes }, r: ReconRow): void {
-    const { on, cl, okta } = this;
-    const out = block.out;
+  private add(block: Block, r: ReconRow): void {
+    const { on, cl, okta, out } = this;
     const start = out.pos;
     const spilled = block.chunks.length;
     writeReconciliationRow(out, r, on, cl);

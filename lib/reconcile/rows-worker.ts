@@ -3,17 +3,20 @@
  * block classified and formatted here, its buffers handed back (transferred, not copied). At the
  * end it sends its counts and the cloud users its rows take over, for the main thread's cloud rows.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Classifier } from '../core/classify';
-import { BlockWriter } from './blocks';
+import { BufferPool } from '../io/buffer-pool';
+import { BlockWriter, CHUNK_BYTES } from './blocks';
 import { reviveTables } from './load';
-import { type RowsJob, type RowsMessage, takeBlocks } from './rows';
+import { type RowsMessage, type RowsWorkerData, takeBlocks } from './rows';
 
-const job = workerData as RowsJob;
+const { job, returns } = workerData as RowsWorkerData;
 const port = parentPort!;
 try {
   reviveTables(job.on, job.cl, job.indexes);
-  const writer = new BlockWriter(new Classifier(job.on, job.cl, job.opts, job.indexes, job.joined), job.on, job.cl, job.settings);
+  // The main thread sends each buffer back once its bytes are in the file.
+  const pool = new BufferPool(CHUNK_BYTES, () => receiveMessageOnPort(returns)?.message as ArrayBuffer | undefined);
+  const writer = new BlockWriter(new Classifier(job.on, job.cl, job.opts, job.indexes, job.joined), job.on, job.cl, job.settings, pool);
   void takeBlocks(job, writer, (block) =>
     port.postMessage({ type: 'block', block } satisfies RowsMessage, block.chunks.map((c) => c.buffer as ArrayBuffer)),
   );

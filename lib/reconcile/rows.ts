@@ -7,12 +7,13 @@
  * are the same either way.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { Classifier, type ClassifyOptions, type Indexes, type Takeover } from '../core/classify';
 import { type CloudTable, type OnpremTable, i32, u8 } from '../core/tables';
+import { BufferPool } from '../io/buffer-pool';
 import type { ByteCsvWriter, CsvWriter } from '../io/csv-writer';
 import { AttentionSample } from './attention';
-import { type Block, type BlockSettings, BlockWriter } from './blocks';
+import { type Block, type BlockSettings, BlockWriter, CHUNK_BYTES } from './blocks';
 import type { OktaView } from './okta';
 import type { CounterState, SummaryCounter } from './report';
 
@@ -30,6 +31,12 @@ export interface RowsJob {
   /** [0]: the next block to take. */
   claim: Int32Array;
   blocks: number;
+}
+
+/** The worker's data: its job, and the port its written buffers come back on. */
+export interface RowsWorkerData {
+  job: RowsJob;
+  returns: MessagePort;
 }
 
 export type RowsMessage =
@@ -65,17 +72,21 @@ export async function writeAllRows(
 ): Promise<Written> {
   const { on, cl, indexes } = tables;
   const job: RowsJob = { on, cl, indexes, opts, settings, joined: u8(cl.count), claim: i32(1), blocks: Math.ceil(on.count / BLOCK_ROWS) };
-  const mine = new BlockWriter(new Classifier(on, cl, opts, indexes, job.joined), on, cl, settings, okta);
+  const pool = new BufferPool(CHUNK_BYTES);
+  const mine = new BlockWriter(new Classifier(on, cl, opts, indexes, job.joined), on, cl, settings, pool, okta);
   const sample = settings.perGroup > 0 ? new AttentionSample(settings.perGroup) : undefined;
 
   /** Blocks finished but not yet written, by index; `next` is the one the file waits for. */
   const ready = new Map<number, Block>();
+  /** Blocks the helper formatted: their buffers go back to it once written. */
+  const theirs = new Set<number>();
   let next = 0;
   const write = async (): Promise<void> => {
     for (let b = ready.get(next); b; b = ready.get(next)) {
       ready.delete(next++);
+      const reuse = theirs.delete(b.index) ? helper!.giveBack : (buffer: ArrayBufferLike) => pool.give(buffer);
       for (const chunk of b.chunks) {
-        out.reconciliation.rows.append(chunk as Buffer);
+        out.reconciliation.rowsFrom(chunk, () => reuse(chunk.buffer));
         if (out.reconciliation.backlog) await out.reconciliation.drain();
       }
       for (const r of b.rejects) await out.rejects.row(r);
@@ -83,7 +94,7 @@ export async function writeAllRows(
     }
   };
 
-  const helper = threads > 1 && !okta && job.blocks > 1 ? startHelper(job, ready) : undefined;
+  const helper = threads > 1 && !okta && job.blocks > 1 ? startHelper(job, ready, theirs) : undefined;
   try {
     await takeBlocks(job, mine, async (b) => {
       ready.set(b.index, b);
@@ -112,8 +123,9 @@ export async function writeAllRows(
 }
 
 /** The worker thread taking blocks beside this one; its blocks go into `ready`. */
-function startHelper(job: RowsJob, ready: Map<number, Block>) {
-  const worker = new Worker(join(__dirname, 'rows-worker.js'), { workerData: job });
+function startHelper(job: RowsJob, ready: Map<number, Block>, theirs: Set<number>) {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(join(__dirname, 'rows-worker.js'), { workerData: { job, returns: port2 } satisfies RowsWorkerData, transferList: [port2] });
   let done: Extract<RowsMessage, { type: 'done' }> | undefined;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -122,7 +134,10 @@ function startHelper(job: RowsJob, ready: Map<number, Block>) {
     wake = undefined;
   };
   worker.on('message', (m: RowsMessage) => {
-    if (m.type === 'block') ready.set(m.block.index, m.block);
+    if (m.type === 'block') {
+      ready.set(m.block.index, m.block);
+      theirs.add(m.block.index);
+    }
     else if (m.type === 'done') done = m;
     else failure = new Error(m.message);
     stir();
@@ -145,6 +160,8 @@ function startHelper(job: RowsJob, ready: Map<number, Block>) {
         if (!more()) await new Promise<void>((resolve) => (wake = resolve));
       }
     },
-    stop: () => worker.terminate().then(() => undefined),
+    /** A buffer of the helper's, written: back to it (transferred) to be filled again. */
+    giveBack: (buffer: ArrayBufferLike): void => port1.postMessage(buffer, [buffer as ArrayBuffer]),
+    stop: () => worker.terminate().then(() => port1.close()),
   };
 }
