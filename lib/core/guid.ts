@@ -143,28 +143,47 @@ export function readImmutableId(b: Uint8Array, from: number, out: Uint8Array, at
   return false;
 }
 
+/** The first character of the ImmutableID of stored bytes whose first byte is `first`. */
+export const immutableIdStart = (first: number): number => B64_ALPHABET[first >> 2];
+
 /** Writes the ImmutableID of the stored bytes at `at` (24 ASCII bytes) to `out` at `o`. */
 export function writeImmutableId(src: Uint8Array, at: number, out: Uint8Array, o: number): void {
   for (let i = 0; i < 15; i += 3) {
     const v = (src[at + i] << 16) | (src[at + i + 1] << 8) | src[at + i + 2];
-    out[o++] = B64_ALPHABET[v >> 18];
-    out[o++] = B64_ALPHABET[(v >> 12) & 63];
-    out[o++] = B64_ALPHABET[(v >> 6) & 63];
-    out[o++] = B64_ALPHABET[v & 63];
+    out[o] = B64_ALPHABET[v >> 18];
+    out[o + 1] = B64_ALPHABET[(v >> 12) & 63];
+    out[o + 2] = B64_ALPHABET[(v >> 6) & 63];
+    out[o + 3] = B64_ALPHABET[v & 63];
+    o += 4;
   }
   const last = src[at + 15];
-  out[o++] = B64_ALPHABET[last >> 2];
-  out[o++] = B64_ALPHABET[(last & 3) << 4];
-  out[o++] = 0x3d;
-  out[o] = 0x3d;
+  out[o] = B64_ALPHABET[last >> 2];
+  out[o + 1] = B64_ALPHABET[(last & 3) << 4];
+  out[o + 2] = 0x3d;
+  out[o + 3] = 0x3d;
 }
 
-/** Writes the display form of the stored bytes at `at` (36 ASCII bytes) to `out` at `o`. */
+/** Stored byte `v` as two hex digits at `o`. */
+function hex2(out: Uint8Array, o: number, v: number): void {
+  out[o] = HEX_DIGITS[v >> 4];
+  out[o + 1] = HEX_DIGITS[v & 15];
+}
+
+/** Writes the display form of the stored bytes at `at` (36 ASCII bytes) to `out` at `o`: DISPLAY_ORDER, written out. */
 export function writeDisplayGuid(src: Uint8Array, at: number, out: Uint8Array, o: number): void {
-  for (let i = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) out[o++] = 0x2d;
-    const v = src[at + DISPLAY_ORDER[i]];
-    out[o++] = HEX_DIGITS[v >> 4];
-    out[o++] = HEX_DIGITS[v & 15];
-  }
+  hex2(out, o, src[at + 3]);
+  hex2(out, o + 2, src[at + 2]);
+  hex2(out, o + 4, src[at + 1]);
+  hex2(out, o + 6, src[at]);
+  out[o + 8] = 0x2d;
+  hex2(out, o + 9, src[at + 5]);
+  hex2(out, o + 11, src[at + 4]);
+  out[o + 13] = 0x2d;
+  hex2(out, o + 14, src[at + 7]);
+  hex2(out, o + 16, src[at + 6]);
+  out[o + 18] = 0x2d;
+  hex2(out, o + 19, src[at + 8]);
+  hex2(out, o + 21, src[at + 9]);
+  out[o + 23] = 0x2d;
+  for (let i = 10; i < 16; i++) hex2(out, o + 2 * i + 4, src[at + i]);
 }

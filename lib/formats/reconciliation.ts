@@ -4,10 +4,10 @@
  * plan. The columns are declared here once; docs/reconcile.md explains each.
  */
 import type { ReconRow } from '../core/classify';
-import { writeDisplayGuid, writeImmutableId } from '../core/guid';
+import { immutableIdStart, writeDisplayGuid, writeImmutableId } from '../core/guid';
 import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, type OnpremTable } from '../core/tables';
 import type { ColumnSpec } from '../io/columns';
-import type { CsvBytes } from '../io/csv-writer';
+import { type CsvBytes, fieldRoom, guardClose, guardOpen, isFormulaStart, putAscii, putField, putFieldAs, putInteger } from '../io/csv-writer';
 import { readTrimmedTable } from '../io/table';
 
 export const RECONCILIATION_COLUMNS = [
@@ -94,72 +94,130 @@ export async function* readReconciliation(file: string): AsyncGenerator<Reconcil
   }
 }
 
-const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
-/** Every status, reason and outcome is ASCII, encoded once. */
-const encoded = new Map<string, Buffer>();
-const bytesOf = (text: string): Buffer => encoded.get(text) ?? encoded.set(text, ascii(text)).get(text)!;
-const SYNC = [ascii(''), ascii('true'), ascii('false')];
-const PRIVILEGED = [ascii(''), ascii('True'), ascii('False')];
+const ANCHOR_NAMES = ANCHOR_ATTRIBUTES.map((a) => a ?? '');
+const SYNC = ['', 'true', 'false'];
+const PRIVILEGED = ['', 'True', 'False'];
+/**
+ * A row's room beyond 4 bytes a byte of its text: the rest of fieldRoom for its seven text fields
+ * (UPNs, cloud ImmutableID, object id, roles), two ImmutableIDs (guarded), two GUIDs, the anchor
+ * attribute, the booleans, the line numbers and the commas.
+ */
+const FIXED_ROOM = 7 * fieldRoom(0) + 2 * fieldRoom(24) + 2 * 36 + 32 + 2 * 8 + 2 * 16 + RECONCILIATION_COLUMNS.length;
 
-/** Writes the fields of one reconciliation row (the caller ends it), copying each value from the tables (docs/reconcile.md has the columns). */
+/**
+ * Writes the fields of one reconciliation row (the caller ends it), copying each value from the
+ * tables (docs/reconcile.md has the columns). Room for the whole row is reserved once, from the
+ * lengths of its text, and every field is written at a local position.
+ */
 export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTable, cl: CloudTable): void {
   const o = row.onprem;
   const c = row.cloud;
-  if (o >= 0) upn(w, on, o);
-  else upn(w, cl, c);
-  w.ascii(bytesOf(row.status));
-  w.ascii(bytesOf(row.reason));
-  w.ascii(bytesOf(row.entraConnect));
-  w.ascii(bytesOf(row.entraConnectReason));
-  if (row.match >= 0) upn(w, cl, row.match);
-  else w.empty();
-  const anchorAt = o >= 0 ? on.anchorAt(o) : -1;
-  if (anchorAt >= 0) immutableId(w, on.guids, anchorAt);
-  else w.empty();
-  if (c >= 0 && cl.idKind[c] === IdKind.Guid) immutableId(w, cl.ids, c * 16);
-  else if (c >= 0 && cl.idKind[c] === IdKind.Other) w.field(cl.arena.bytes, cl.idAt[c], cl.idAt[c] + cl.idLen[c]);
-  else w.empty();
-  w.ascii(bytesOf(o >= 0 ? (ANCHOR_ATTRIBUTES[on.anchor[o]] ?? '') : ''));
-  if (o >= 0 && on.objectGuidKind[o] === GuidKind.Guid) displayGuid(w, on.guids, o * 32);
-  else w.empty();
-  if (o >= 0 && on.consistencyGuidKind[o] === GuidKind.Guid) displayGuid(w, on.guids, o * 32 + 16);
-  else w.empty();
+  const m = row.match;
+  const ro = row.relatedOnprem;
+  const rc = ro >= 0 ? -1 : row.relatedCloud;
+  const ob = on.arena.bytes;
+  const cb = cl.arena.bytes;
+  // Rows go out in on-prem order, so the cloud row lies anywhere in its table, out of the cache:
+  // all it holds is read here, together, so the misses overlap instead of following one another
+  // (the first bytes of its text and ImmutableID are what decides their formula guard).
+  let cUpn = 0;
+  let cUpnEnd = 0;
+  let cObject = 0;
+  let cObjectEnd = 0;
+  let cId = IdKind.Empty;
+  let cSync = 0;
+  let cLine = 0;
+  let cUpnGuarded = false;
+  let cObjectGuarded = false;
+  let cIdGuarded = false;
   if (c >= 0) {
-    upn(w, cl, c);
-    w.field(cl.arena.bytes, cl.objectIdAt[c], cl.objectIdAt[c] + cl.objectIdLen[c]);
-    w.ascii(SYNC[cl.sync[c]]);
-  } else {
-    w.empty();
-    w.empty();
-    w.empty();
+    cUpn = cl.upnAt[c];
+    cUpnEnd = cUpn + cl.upnLen[c];
+    cObject = cl.objectIdAt[c];
+    cObjectEnd = cObject + cl.objectIdLen[c];
+    cId = cl.idKind[c];
+    cSync = cl.sync[c];
+    cLine = cl.line[c];
+    if (cId === IdKind.Guid) cIdGuarded = isFormulaStart(immutableIdStart(cl.ids[c * 16]));
+    cUpnGuarded = cUpnEnd > cUpn && isFormulaStart(cb[cUpn]);
+    cObjectGuarded = cObjectEnd > cObject && isFormulaStart(cb[cObject]);
   }
+  const upnAt = o >= 0 ? on.upnAt[o] : cUpn;
+  const upnEnd = o >= 0 ? upnAt + on.upnLen[o] : cUpnEnd;
+  let text = upnEnd - upnAt + row.status.length + row.reason.length + row.entraConnect.length + row.entraConnectReason.length;
+  if (m >= 0) text += cl.upnLen[m];
+  if (cId === IdKind.Other) text += cl.idLen[c];
+  if (c >= 0) text += cUpnEnd - cUpn + cObjectEnd - cObject + (cl.hasRoles ? cl.rolesLen[c] : 0);
+  if (ro >= 0) text += on.upnLen[ro];
+  else if (rc >= 0) text += cl.upnLen[rc];
+  const b = w.next(4 * text + FIXED_ROOM);
+
+  let p = o >= 0 ? putField(b, w.pos, ob, upnAt, upnEnd) : putFieldAs(b, w.pos, cb, upnAt, upnEnd, cUpnGuarded);
+  b[p++] = COMMA;
+  p = putAscii(b, p, row.status);
+  b[p++] = COMMA;
+  p = putAscii(b, p, row.reason);
+  b[p++] = COMMA;
+  p = putAscii(b, p, row.entraConnect);
+  b[p++] = COMMA;
+  p = putAscii(b, p, row.entraConnectReason);
+  b[p++] = COMMA;
+  if (m >= 0) p = putField(b, p, cb, cl.upnAt[m], cl.upnAt[m] + cl.upnLen[m]);
+  b[p++] = COMMA;
+  const anchorAt = o >= 0 ? on.anchorAt(o) : -1;
+  if (anchorAt >= 0) p = putImmutableId(b, p, on.guids, anchorAt, isFormulaStart(immutableIdStart(on.guids[anchorAt])));
+  b[p++] = COMMA;
+  if (cId === IdKind.Guid) p = putImmutableId(b, p, cl.ids, c * 16, cIdGuarded);
+  else if (cId === IdKind.Other) p = putField(b, p, cb, cl.idAt[c], cl.idAt[c] + cl.idLen[c]);
+  b[p++] = COMMA;
+  if (o >= 0) p = putAscii(b, p, ANCHOR_NAMES[on.anchor[o]] ?? '');
+  b[p++] = COMMA;
+  if (o >= 0 && on.objectGuidKind[o] === GuidKind.Guid) p = putDisplayGuid(b, p, on.guids, o * 32);
+  b[p++] = COMMA;
+  if (o >= 0 && on.consistencyGuidKind[o] === GuidKind.Guid) p = putDisplayGuid(b, p, on.guids, o * 32 + 16);
+  b[p++] = COMMA;
+  if (c >= 0) {
+    p = putFieldAs(b, p, cb, cUpn, cUpnEnd, cUpnGuarded);
+    b[p++] = COMMA;
+    p = putFieldAs(b, p, cb, cObject, cObjectEnd, cObjectGuarded);
+    b[p++] = COMMA;
+    p = putAscii(b, p, SYNC[cSync]);
+  } else {
+    b[p++] = COMMA;
+    b[p++] = COMMA;
+  }
+  b[p++] = COMMA;
   if (c >= 0 && cl.hasRoles) {
-    w.field(cl.arena.bytes, cl.rolesAt[c], cl.rolesAt[c] + cl.rolesLen[c]);
-    w.ascii(PRIVILEGED[cl.privileged[c]]);
+    p = putField(b, p, cb, cl.rolesAt[c], cl.rolesAt[c] + cl.rolesLen[c]);
+    b[p++] = COMMA;
+    p = putAscii(b, p, PRIVILEGED[cl.privileged[c]]);
   } else {
-    w.empty();
-    w.empty();
+    b[p++] = COMMA;
   }
-  if (row.relatedOnprem >= 0) upn(w, on, row.relatedOnprem);
-  else if (row.relatedCloud >= 0) upn(w, cl, row.relatedCloud);
-  else w.empty();
-  if (o >= 0) w.integer(on.line[o]);
-  else w.empty();
-  if (c >= 0) w.integer(cl.line[c]);
-  else w.empty();
+  b[p++] = COMMA;
+  if (ro >= 0) p = putField(b, p, ob, on.upnAt[ro], on.upnAt[ro] + on.upnLen[ro]);
+  else if (rc >= 0) p = putField(b, p, cb, cl.upnAt[rc], cl.upnAt[rc] + cl.upnLen[rc]);
+  b[p++] = COMMA;
+  if (o >= 0) p = putInteger(b, p, on.line[o]);
+  b[p++] = COMMA;
+  if (c >= 0) p = putInteger(b, p, cLine);
+  w.pos = p;
 }
 
-function upn(w: CsvBytes, t: OnpremTable | CloudTable, i: number): void {
-  w.field(t.arena.bytes, t.upnAt[i], t.upnAt[i] + t.upnLen[i]);
+const COMMA = 0x2c;
+
+/** A Base64 ImmutableID, `guarded` when it starts with + (it holds no quote, comma or line break). */
+function putImmutableId(b: Uint8Array, p: number, src: Uint8Array, at: number, guarded: boolean): number {
+  if (!guarded) {
+    writeImmutableId(src, at, b, p);
+    return p + 24;
+  }
+  writeImmutableId(src, at, b, guardOpen(b, p));
+  return guardClose(b, p + 28);
 }
 
-function immutableId(w: CsvBytes, src: Uint8Array, at: number): void {
-  writeImmutableId(src, at, w.next(24), w.pos);
-  w.placed(24);
+/** A GUID's display form, which starts with a hex digit and so is never guarded. */
+function putDisplayGuid(b: Uint8Array, p: number, src: Uint8Array, at: number): number {
+  writeDisplayGuid(src, at, b, p);
+  return p + 36;
 }
-
-function displayGuid(w: CsvBytes, src: Uint8Array, at: number): void {
-  writeDisplayGuid(src, at, w.next(36), w.pos);
-  w.placed(36);
-}
-

@@ -196,12 +196,115 @@ export class CsvWriter extends AtomicFile {
 
 const CRLF = Buffer.from('\r\n', 'latin1');
 
+/*
+ * The rule as functions on a buffer and a write position, each returning where it ends: the
+ * reconciliation writer reserves room for a whole row once and writes every field through them.
+ */
+
+/** The most bytes putField writes for a value of `len` bytes: every byte a double quote, guarded. */
+export const fieldRoom = (len: number): number => 4 * len + 7;
+
+/** A field of bytes [from, to) of `src` at `p` of `b`, quoted or guarded as it needs (room: fieldRoom). */
+export function putField(b: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
+  return to > from && FORMULA_START[src[from]] === 1 ? putGuarded(b, p, src, from, to) : putUnguarded(b, p, src, from, to);
+}
+
+/** Whether a field whose first byte is `first` starts a formula, and so is guarded (lib/core/cell-guard.ts). */
+export const isFormulaStart = (first: number): boolean => FORMULA_START[first] === 1;
+
+/** putField when the caller has already tested the first byte: `guarded` says whether it starts a formula. */
+export function putFieldAs(b: Uint8Array, p: number, src: Uint8Array, from: number, to: number, guarded: boolean): number {
+  return guarded ? putGuarded(b, p, src, from, to) : putUnguarded(b, p, src, from, to);
+}
+
+/** A field that does not start a formula, quoted if it holds a comma, a double quote, CR or LF. */
+function putUnguarded(b: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
+  // Copied as it is checked: nearly no value needs quotes, so one pass usually does. Letters,
+  // digits and . @ - / sort above the comma, so one comparison clears most bytes.
+  let o = p;
+  for (let i = from; i < to; i++) {
+    const c = src[i];
+    if (c <= 0x2c && (c === 0x2c || c === 0x22 || c === 0x0d || c === 0x0a)) return putQuoted(b, p, src, from, to);
+    b[o++] = c;
+  }
+  return o;
+}
+
+function putQuoted(b: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
+  b[p++] = 0x22;
+  for (let i = from; i < to; i++) {
+    if (src[i] === 0x22) b[p++] = 0x22;
+    b[p++] = src[i];
+  }
+  b[p++] = 0x22;
+  return p;
+}
+
+/** A field that starts a formula, as the CSV of ="value": its quotes doubled twice, the whole quoted. */
+function putGuarded(b: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
+  p = guardOpen(b, p);
+  for (let i = from; i < to; i++) {
+    if (src[i] === 0x22) {
+      b[p++] = 0x22;
+      b[p++] = 0x22;
+      b[p++] = 0x22;
+    }
+    b[p++] = src[i];
+  }
+  return guardClose(b, p);
+}
+
+/** `"=""`, how a guarded field starts; for a value with no double quote in it, what it is written between with guardClose. */
+export function guardOpen(b: Uint8Array, p: number): number {
+  b[p] = 0x22;
+  b[p + 1] = 0x3d;
+  b[p + 2] = 0x22;
+  b[p + 3] = 0x22;
+  return p + 4;
+}
+
+/** `"""`, how a guarded field ends. */
+export function guardClose(b: Uint8Array, p: number): number {
+  b[p] = 0x22;
+  b[p + 1] = 0x22;
+  b[p + 2] = 0x22;
+  return p + 3;
+}
+
+/** Text of ASCII characters that needs no quotes (a status, a reason) at `p`. */
+export function putAscii(b: Uint8Array, p: number, text: string): number {
+  for (let i = 0; i < text.length; i++) b[p++] = text.charCodeAt(i);
+  return p;
+}
+
+/** "00" to "99", for integers two digits at a time. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
+/** A non-negative integer (a line number) at `p`; room: its digits. */
+export function putInteger(b: Uint8Array, p: number, n: number): number {
+  let end = p + 1;
+  for (let m = 10; m <= n; m *= 10) end++;
+  let o = end;
+  while (n >= 100) {
+    const r = n % 100;
+    n = (n - r) / 100;
+    b[--o] = DIGIT_PAIRS[2 * r + 1];
+    b[--o] = DIGIT_PAIRS[2 * r];
+  }
+  if (n >= 10) {
+    b[--o] = DIGIT_PAIRS[2 * n + 1];
+    b[--o] = DIGIT_PAIRS[2 * n];
+  } else b[--o] = 0x30 + n;
+  return end;
+}
+
 /**
  * CSV rows formatted as bytes, for the million-row reconciliation: fields are copied from where
  * they already lie, quoted when they hold a comma, a double quote, CR or LF (as CsvWriter does), and
  * guarded against formulas by the same rule (lib/core/cell-guard.ts): one byte test per field.
- * Callers write a row's fields with field()/next(), end it with endRow(). Full buffers go to
- * `spill`, which owns them from then on: a file (ByteCsvWriter), or another thread.
+ * Callers write a row's fields with field()/next(), end it with endRow(); or reserve room for
+ * several with next() and write them with the put functions above, then set `pos`. Full buffers
+ * go to `spill`, which owns them from then on: a file (ByteCsvWriter), or another thread.
  */
 export class CsvBytes {
   private buf: Buffer;
@@ -258,38 +361,7 @@ export class CsvBytes {
 
   /** A field of bytes [from, to) of `src`, quoted if it needs to be. */
   field(src: Uint8Array, from: number, to: number): void {
-    if (to > from && FORMULA_START[src[from]] === 1) return this.guarded(this.next(4 * (to - from) + 7), src, from, to);
-    const b = this.next(2 * (to - from) + 2);
-    // Copied as it is checked: nearly no value needs quotes, so one pass usually does.
-    let o = this.pos;
-    for (let i = from; i < to; i++) {
-      const c = src[i];
-      if (c === 0x2c || c === 0x22 || c === 0x0d || c === 0x0a) return this.quoted(b, src, from, to);
-      b[o++] = c;
-    }
-    this.pos = o;
-  }
-
-  private quoted(b: Buffer, src: Uint8Array, from: number, to: number): void {
-    b[this.pos++] = 0x22;
-    for (let i = from; i < to; i++) {
-      if (src[i] === 0x22) b[this.pos++] = 0x22;
-      b[this.pos++] = src[i];
-    }
-    b[this.pos++] = 0x22;
-  }
-
-  /** A field that starts a formula, as the CSV of ="value": its quotes doubled twice, the whole quoted. */
-  private guarded(b: Buffer, src: Uint8Array, from: number, to: number): void {
-    b[this.pos++] = 0x22;
-    b[this.pos++] = 0x3d;
-    b[this.pos++] = 0x22;
-    b[this.pos++] = 0x22;
-    for (let i = from; i < to; i++) {
-      if (src[i] === 0x22) for (let k = 0; k < 3; k++) b[this.pos++] = 0x22;
-      b[this.pos++] = src[i];
-    }
-    for (let k = 0; k < 3; k++) b[this.pos++] = 0x22;
+    this.pos = putField(this.next(fieldRoom(to - from)), this.pos, src, from, to);
   }
 
   /**
@@ -302,7 +374,7 @@ export class CsvBytes {
       return;
     }
     const bytes = Uint8Array.from(this.buf.subarray(this.pos, this.pos + len));
-    this.guarded(this.room(4 * len + 7), bytes, 0, len);
+    this.pos = putGuarded(this.room(fieldRoom(len)), this.pos, bytes, 0, len);
   }
 
   /** A field of ASCII text that needs no quotes (a status, a number). */
@@ -318,14 +390,8 @@ export class CsvBytes {
 
   /** A non-negative integer (a line number). */
   integer(n: number): void {
-    let digits = 1;
-    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
-    const b = this.next(digits);
-    for (let i = this.pos + digits - 1; i >= this.pos; i--) {
-      b[i] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    }
-    this.pos += digits;
+    // A safe integer has at most 16 digits.
+    this.pos = putInteger(this.next(16), this.pos, n);
   }
 
   endRow(): void {
