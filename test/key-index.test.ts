@@ -77,3 +77,28 @@ test('a GUID index reads 16-byte keys at row * 16, or at the anchor attribute of
   expect([...byAnchor.first]).toEqual([0, 0, -1]);
   expect([byAnchor.find(guid(1), 0), byAnchor.find(guid(2), 0), byAnchor.find(guid(3), 0)]).toEqual([0, -1, -1]);
 });
+
+test("findAll looks up another table's keys together and gives what find gives each, empty keys -1", () => {
+  const collide = (k: string) => (k.length % 2 === 0 ? 7 : 7 | (1 << 30));
+  for (const hash of [collide, (k: string, b: Uint8Array, at: number) => hashBytes(b, at, Buffer.byteLength(k))]) {
+    const keys = ['aa', 'b', 'cc', 'd', 'aa', 'dd', 'b', 'eee', ...Array.from({ length: 300 }, (_, i) => `user${i}@contoso.com`)];
+    const { index, find } = textKeys(keys, hash);
+    // The other table: its keys in an arena of its own, starting a few rows in.
+    const queries = ['zz', 'aa', '', 'eee', 'ee', 'dd', 'b', 'f', 'user7@contoso.com', 'user300@contoso.com', 'USER8@contoso.com'];
+    const bytes = Buffer.from(queries.join(''));
+    const at = new Int32Array(queries.length + 2);
+    const len = new Int32Array(queries.length + 2);
+    const hashes = new Int32Array(queries.length + 2);
+    let pos = 0;
+    queries.forEach((q, i) => {
+      at[i + 2] = pos;
+      len[i + 2] = Buffer.byteLength(q);
+      hashes[i + 2] = hash(q, bytes, pos);
+      pos += len[i + 2];
+    });
+    const out = new Int32Array(queries.length);
+    index.findAll(bytes, at, len, hashes, 2, queries.length + 2, out);
+    expect([...out]).toEqual(queries.map((q) => (q === '' ? -1 : find(q))));
+    expect([...out].filter((r) => r >= 0)).toHaveLength(5);
+  }
+});

@@ -154,10 +154,15 @@ export class Classifier {
     this.addresses = on.hasAddresses && cl.hasAddresses ? addressIndexes(cl) : undefined;
   }
 
-  /** On-prem row `o`'s verdict, filled into `r`. */
-  onpremRow(o: number, r: ReconRow): ReconRow {
+  /** The UPN partners (see onpremRow) of on-prem rows [from, to), into out[0, to - from), looked up together (KeyIndex.findAll). */
+  partners(from: number, to: number, out: Int32Array): void {
+    const on = this.on;
+    this.cloudByUpn.findAll(on.arena.bytes, on.keyAt, on.keyLen, on.keyHash, from, to, out);
+  }
+
+  /** On-prem row `o`'s verdict, filled into `r`; `c`: the first cloud row with its UPN key, or -1, if already looked up. */
+  onpremRow(o: number, r: ReconRow, c = this.on.keyLen[o] === 0 ? -1 : this.cloudWithKeyOf(o)): ReconRow {
     const { on, cl } = this;
-    const c = on.keyLen[o] === 0 ? -1 : this.cloudWithKeyOf(o);
     const dup = this.duplicateReason(this.onByUpn.first[o], c);
     // A row joins its cloud partner only when the key is on neither side twice.
     if (c >= 0 && !dup) this.joined[c] = 1;

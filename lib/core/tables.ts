@@ -404,6 +404,34 @@ export class KeyIndex extends Slots {
     }
   }
 
+  /**
+   * find() for the rows [from, to) of another table's keys (its text, starts, lengths, hashes),
+   * into out[0, to - from); -1 for an empty key. In three passes over the rows: each pass's reads
+   * (the slots, then the rows they name, then the key bytes) are independent of one another, so
+   * the processor overlaps their cache misses, where one find() after another waits for each in
+   * turn. A row whose first slot is not plainly its key is left to find().
+   */
+  findAll(b: Uint8Array, keyAt: Int32Array, keyLen: Int32Array, keyHash: Int32Array, from: number, to: number, out: Int32Array): void {
+    const n = to - from;
+    const { slots, mask, rowMask, at, len } = this;
+    for (let i = 0; i < n; i++) out[i] = slots[keyHash[from + i] & mask];
+    for (let i = 0; i < n; i++) {
+      const held = out[i];
+      const k = from + i;
+      const row = (held & rowMask) - 1;
+      // -1: no such key; -2: find() decides; else the row whose key to compare.
+      if (keyLen[k] === 0 || held === 0) out[i] = -1;
+      else if (((held ^ (keyHash[k] & ~rowMask)) >>> 0) > rowMask || len[row] !== keyLen[k]) out[i] = -2;
+      else out[i] = row;
+    }
+    for (let i = 0; i < n; i++) {
+      const row = out[i];
+      if (row === -1) continue;
+      const k = from + i;
+      if (row === -2 || !sameBytes(this.bytes, at[row], b, keyAt[k], keyLen[k])) out[i] = this.find(b, keyAt[k], keyLen[k], keyHash[k]);
+    }
+  }
+
   /** The first row whose key is bytes [at, at + len) of `b`, `hash` its hashBytes; -1 when none is. */
   find(b: Uint8Array, at: number, len: number, hash: number): number {
     const tag = hash & ~this.rowMask;
