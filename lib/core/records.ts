@@ -195,6 +195,11 @@ abstract class RowReader {
 
   /** The mail and proxyAddresses cells; a problem when proxyAddresses holds a type name instead of the addresses. */
   protected addresses(t: OnpremTable | CloudTable, r: FieldBytes, row: number, mail: ColumnAt | undefined, proxy: ColumnAt | undefined): Invalid | undefined {
+    // Not kept (the other export has no addresses): still checked, so the same rows are rejected.
+    if (!t.hasAddresses) {
+      const text = proxy ? this.text(r, proxy.index).trim() : '';
+      return text ? addressProblem(proxy!.name, text) : undefined;
+    }
     this.putTrimmed(t, r, proxy?.index, row, t.proxyAt, t.proxyLen);
     this.putTrimmed(t, r, mail?.index, row, t.mailAt, t.mailLen);
     return proxy && t.proxyLen[row] > 0 ? addressProblem(proxy.name, t.text(t.proxyAt, t.proxyLen, row)) : undefined;
@@ -238,9 +243,11 @@ export class OnpremRows extends RowReader {
     headerCount: number,
     private readonly columns: OnpremColumns,
     private readonly opts: OnpremOptions,
+    /** Keep mail and proxyAddresses (soft match reads them when both exports have them); they are checked either way. */
+    keepAddresses = true,
   ) {
     super(file, headerCount);
-    if (columns.mail || columns.proxyAddresses) table.useAddresses();
+    if (keepAddresses && (columns.mail || columns.proxyAddresses)) table.useAddresses();
     if (columns.critical) table.useCritical();
   }
 
@@ -260,7 +267,7 @@ export class OnpremRows extends RowReader {
       shapeProblem(r, this.headerCount) ??
       (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ??
       (parsed.kind === 'guid' ? undefined : anchorProblem({ column: column?.name ?? attribute, value: column ? this.text(r, column.index) : '' }, parsed)) ??
-      (t.hasAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined);
+      (this.columns.mail || this.columns.proxyAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined);
     if (t.hasCritical) t.critical[row] = Number(this.bool(r, this.columns.critical?.index) === 1);
     if (invalid) t.invalid.set(row, invalid);
     t.anchor[row] = invalid ? Anchor.None : attribute === 'objectGUID' ? Anchor.ObjectGuid : Anchor.ConsistencyGuid;
@@ -311,9 +318,11 @@ export class CloudRows extends RowReader {
     file: string,
     headerCount: number,
     private readonly columns: CloudColumns,
+    /** As OnpremRows's. */
+    keepAddresses = true,
   ) {
     super(file, headerCount);
-    if (columns.mail || columns.proxyAddresses) table.useAddresses();
+    if (keepAddresses && (columns.mail || columns.proxyAddresses)) table.useAddresses();
     if (columns.directoryRoles || columns.privilegedRole) table.useRoles();
     if (columns.objectIdentifier) table.useObjectIdentifier();
     if (columns.provisioningErrors) table.useProvisioningErrors();
@@ -327,7 +336,7 @@ export class CloudRows extends RowReader {
     this.putTrimmed(t, r, objectId?.index, row, t.objectIdAt, t.objectIdLen);
     t.idKind[row] = this.immutableId(r, immutableId.index, row);
     t.sync[row] = this.bool(r, syncEnabled?.index);
-    const addressProblem = t.hasAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined;
+    const addressProblem = this.columns.mail || this.columns.proxyAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined;
     if (t.hasRoles) this.roles(r, row);
     if (t.hasObjectIdentifier) {
       const put = t.arena.put(this.cell(r, this.columns.objectIdentifier).replace(/^\{|\}$/g, '').toLowerCase());

@@ -10,7 +10,7 @@ import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
 import { Arena, CloudTable, GuidIndex, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
-import { type CsvReadOptions, type CsvStats, RawRecord, scanCsv } from '../io/csv-reader';
+import { type CsvReadOptions, type CsvStats, RawRecord, readCsv, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
 import { isLdifFile, scanLdif } from '../io/ldif';
 
@@ -110,6 +110,7 @@ export function loadOnprem(
   explicit: Partial<Record<OnpremField, string>>,
   opts: OnpremOptions,
   onRows: OnRows,
+  keepAddresses = true,
 ): Promise<Loaded<OnpremTable>> {
   return load(file, (visit) => scanOnprem(file, read, visit), onpremColumns(opts.sourceAnchor), explicit, onRows, (header, at, size) => {
     const columns = {
@@ -120,11 +121,17 @@ export function loadOnprem(
       proxyAddresses: at('proxyAddresses'),
       critical: at('critical'),
     };
-    return new OnpremRows(new OnpremTable().expect(size), file, header.length, columns, opts);
+    return new OnpremRows(new OnpremTable().expect(size), file, header.length, columns, opts, keepAddresses);
   });
 }
 
-export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<Record<CloudField, string>>, onRows: OnRows): Promise<Loaded<CloudTable>> {
+export function loadCloud(
+  file: string,
+  read: CsvReadOptions,
+  explicit: Partial<Record<CloudField, string>>,
+  onRows: OnRows,
+  keepAddresses = true,
+): Promise<Loaded<CloudTable>> {
   return load(file, (visit) => scanCsv(file, read, visit), CLOUD_COLUMNS, explicit, onRows, (header, at, size) => {
     const columns = {
       upn: at('upn')!,
@@ -138,7 +145,7 @@ export function loadCloud(file: string, read: CsvReadOptions, explicit: Partial<
       objectIdentifier: at('objectIdentifier'),
       provisioningErrors: at('provisioningErrors'),
     };
-    return new CloudRows(new CloudTable().expect(size), file, header.length, columns);
+    return new CloudRows(new CloudTable().expect(size), file, header.length, columns, keepAddresses);
   });
 }
 
@@ -170,10 +177,24 @@ async function scanOnprem(file: string, read: CsvReadOptions, visit: (r: RawReco
   return { encoding: stats.encoding, delimiter: 'ldif', blankRows: 0 };
 }
 
-/** What to read: one side of the reconciliation, with its column names and options. */
+/** What to read: one side of the reconciliation, with its column names and options; `keepAddresses`: see OnpremRows. */
 export type LoadRequest =
-  | { kind: 'onprem'; file: string; read: CsvReadOptions; explicit: Partial<Record<OnpremField, string>>; opts: OnpremOptions }
-  | { kind: 'cloud'; file: string; read: CsvReadOptions; explicit: Partial<Record<CloudField, string>> };
+  | { kind: 'onprem'; file: string; read: CsvReadOptions; explicit: Partial<Record<OnpremField, string>>; opts: OnpremOptions; keepAddresses: boolean }
+  | { kind: 'cloud'; file: string; read: CsvReadOptions; explicit: Partial<Record<CloudField, string>>; keepAddresses: boolean };
+
+/**
+ * Whether the export has a mail or proxyAddresses column (any case, as they are found), from its
+ * header alone: an LDIF file has them (export onprem's columns). Addresses are kept only when
+ * both exports have them, since only then does soft match read them; a cloud export's mail
+ * column is a quarter of its text.
+ */
+export async function hasAddressColumns(file: string, read: CsvReadOptions): Promise<boolean> {
+  if (await isLdifFile(file, read.encoding)) return true;
+  for await (const header of readCsv(file, { ...read, chunkBytes: 1 << 16 })) {
+    return header.fields.some((f) => ['mail', 'proxyaddresses'].includes(f.trim().toLowerCase()));
+  }
+  return false;
+}
 
 export type Side =
   | { kind: 'onprem'; loaded: Loaded<OnpremTable>; indexes: Indexes['onprem'] }
@@ -182,10 +203,10 @@ export type Side =
 /** Reads one side in this thread: its table, then its join indexes. */
 export async function loadSide(req: LoadRequest, onRows: OnRows): Promise<Side> {
   if (req.kind === 'onprem') {
-    const loaded = await loadOnprem(req.file, req.read, req.explicit, req.opts, onRows);
+    const loaded = await loadOnprem(req.file, req.read, req.explicit, req.opts, onRows, req.keepAddresses);
     return { kind: 'onprem', loaded, indexes: onpremIndexes(loaded.table) };
   }
-  const loaded = await loadCloud(req.file, req.read, req.explicit, onRows);
+  const loaded = await loadCloud(req.file, req.read, req.explicit, onRows, req.keepAddresses);
   return { kind: 'cloud', loaded, indexes: cloudIndexes(loaded.table) };
 }
 

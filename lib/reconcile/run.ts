@@ -23,7 +23,7 @@ import { PlanWriter } from '../formats/plan';
 import { PACKAGE_ROOT } from '../version';
 import { parseAdvice } from './advice';
 import { renderReport } from './html-report';
-import { loadBoth } from './load';
+import { hasAddressColumns, loadBoth } from './load';
 import { OktaView } from './okta';
 import { type Summary, inputSummary, summaryFile, writeSummary } from '../formats/summary';
 import { classifyOptions, resolveTenantSettings } from './tenant-settings';
@@ -79,8 +79,12 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   const read = { encoding: args.encoding, delimiter: args.delimiter as ',' | ';' | '\t' | 'auto' };
   const progress = new Progress(stderr);
   const onRows = (file: string, rows: number) => progress.tick(file, rows);
+  // A bad Okta file is found out before the exports are read.
+  const okta = args.okta ? await OktaView.load(args.okta) : undefined;
+  const keepAddresses = (await hasAddressColumns(args.onprem, read)) && (await hasAddressColumns(args.cloud, read));
   const onpremRequest = {
     kind: 'onprem' as const,
+    keepAddresses,
     file: args.onprem,
     read,
     explicit: { upn: args.onpremUpnColumn, objectGuid: args.onpremGuidColumn, consistencyGuid: args.onpremConsistencyGuidColumn },
@@ -88,12 +92,11 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   };
   const cloudRequest = {
     kind: 'cloud' as const,
+    keepAddresses,
     file: args.cloud,
     read,
     explicit: { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
   };
-  // A bad Okta file is found out before the exports are read.
-  const okta = args.okta ? await OktaView.load(args.okta) : undefined;
   const threads = args.threads ?? (await defaultThreads(PARALLEL_READ_FROM_BYTES, args.onprem, args.cloud));
   const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
   progress.done();
