@@ -102,3 +102,11 @@ test("findAll looks up another table's keys together and gives what find gives e
     expect([...out].filter((r) => r >= 0)).toHaveLength(5);
   }
 });
+
+test('findAll compares the whole key, not only the ends it reads first', () => {
+  const { index } = textKeys(['abc', 'axc'], () => 7);
+  const queries = Buffer.from('aycaxcabc');
+  const out = new Int32Array(3);
+  index.findAll(queries, Int32Array.of(0, 3, 6), Int32Array.of(3, 3, 3), Int32Array.of(7, 7, 7), 0, 3, out);
+  expect([...out]).toEqual([-1, 1, 0]);
+});

@@ -408,10 +408,11 @@ export class KeyIndex extends Slots {
 
   /**
    * find() for the rows [from, to) of another table's keys (its text, starts, lengths, hashes),
-   * into out[0, to - from); -1 for an empty key. In three passes over the rows: each pass's reads
-   * (the slots, then the rows they name, then the key bytes) are independent of one another, so
-   * the processor overlaps their cache misses, where one find() after another waits for each in
-   * turn. A row whose first slot is not plainly its key is left to find().
+   * into out[0, to - from); -1 for an empty key. In passes over the rows: each pass's reads (the
+   * slots, then the rows they name, then the first and last bytes of those rows' keys, then the
+   * rest of the key bytes) are independent of one another, so the processor overlaps their cache
+   * misses, where one find() after another waits for each in turn. A row whose first slot is not
+   * plainly its key is left to find().
    */
   findAll(b: Uint8Array, keyAt: Int32Array, keyLen: Int32Array, keyHash: Int32Array, from: number, to: number, out: Int32Array): void {
     const n = to - from;
@@ -425,6 +426,14 @@ export class KeyIndex extends Slots {
       if (keyLen[k] === 0 || held === 0) out[i] = -1;
       else if (((held ^ (keyHash[k] & ~rowMask)) >>> 0) > rowMask || len[row] !== keyLen[k]) out[i] = -2;
       else out[i] = row;
+    }
+    // A key's ends bring all of it into the cache (it spans a line or two), for the comparisons below.
+    for (let i = 0; i < n; i++) {
+      const row = out[i];
+      if (row < 0) continue;
+      const q = keyAt[from + i];
+      const last = len[row] - 1;
+      if (this.bytes[at[row]] !== b[q] || this.bytes[at[row] + last] !== b[q + last]) out[i] = -2;
     }
     for (let i = 0; i < n; i++) {
       const row = out[i];
