@@ -12,8 +12,11 @@ import { ANCHOR_ATTRIBUTES, Anchor, CloudTable, GuidKind, IdKind, OnpremTable } 
 import { RECONCILIATION_COLUMNS, writeReconciliationRow } from '../lib/formats/reconciliation';
 import { CsvBytes, csvRecords } from '../lib/io/csv-writer';
 
-/** Plain, quoted and guarded text, in every column that holds text. */
-const TEXTS = ['jo@contoso.com', 'a,b@contoso.com', 'say "hi"@contoso.com', 'two\r\nlines', 'lone\nlf', '=1+1', '+"x",y', '-2', '@SUM(A1)', '\tcmd', 'Ünal@contoso.com', '"'];
+/**
+ * Plain, quoted and guarded text, in every column that holds text: what needs quotes at the start,
+ * in the middle and at the end, and bytes that sort below the comma but need none.
+ */
+const TEXTS = ['jo@contoso.com', 'a,b@contoso.com', 'say "hi"@contoso.com', 'two\r\nlines', 'lone\nlf', '=1+1', '+"x",y', '-2', '@SUM(A1)', '\tcmd', 'Ünal@contoso.com', '"', 'x+y z!#@contoso.com', 'abcdefgh,', 'ab"c@contoso.com', 'abc,defgh@contoso.com', ',abcd@contoso.com'];
 /** Base64 of the first starts with +, so it is guarded; the second is not. */
 const GUIDS = [fromImmutableId('+9kaGpXmXFWlO8l/IOLgyw==')!, fromImmutableId('fO/hmYorw3LAMjvarbBzqw==')!];
 const LINES = [2, 9, 10, 99, 100, 1234, 65536, 2147483647];
