@@ -236,42 +236,71 @@ export function reviveTables(on: OnpremTable, cl: CloudTable, indexes: Indexes):
   reviveTable(cl, CloudTable.prototype, indexes.cloud.byUpn, indexes.cloud.byId);
 }
 
-/** Reads one side in a worker thread. */
-function loadInWorker(req: LoadRequest, onRows: OnRows, workers: Worker[]): Promise<Side> {
-  const worker = new Worker(join(__dirname, 'load-worker.js'), { workerData: req });
-  workers.push(worker);
-  return new Promise<Side>((resolve, reject) => {
-    worker.on('message', (m: WorkerMessage) => {
+/**
+ * Reads the on-prem side in a worker thread (side-worker.ts), which stays, unreferenced, for
+ * rows.ts to give the rows it takes: `thread` is it, once the side is read.
+ */
+function loadInWorker(req: Extract<LoadRequest, { kind: 'onprem' }>, onRows: OnRows, worker: Worker): Promise<Extract<Side, { kind: 'onprem' }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: WorkerMessage) => {
       if (m.type === 'rows') onRows(m.file, m.rows);
-      else if (m.type === 'done') resolve(revive(m.side));
-      else if (m.type === 'error') reject(new IdreconError(m.code, m.message, m.context));
+      else if (m.type === 'done') {
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+        worker.off('error', reject);
+        resolve(revive(m.side) as Extract<Side, { kind: 'onprem' }>);
+      } else if (m.type === 'error') reject(new IdreconError(m.code, m.message, m.context));
       else reject(new Error(m.message));
-    });
+    };
+    const onExit = (code: number) => reject(new Error(`the worker reading ${req.file} stopped (exit ${code})`));
+    worker.on('message', onMessage);
     worker.on('error', reject);
-    worker.on('exit', (code) => reject(new Error(`the worker reading ${req.file} stopped (exit ${code})`)));
+    worker.on('exit', onExit);
   });
 }
 
+export interface LoadedBoth {
+  onprem: Loaded<OnpremTable>;
+  cloud: Loaded<CloudTable>;
+  indexes: Indexes;
+  /** The thread that read the on-prem side, waiting to take rows (rows.ts); whoever holds it terminates it. */
+  thread?: Worker;
+}
+
 /**
- * Reads both sides: each in a worker thread when `threads` > 1, so the two files are parsed on
- * two cores, else one after the other in this thread. Either way the tables, indexes and so the
- * output are the same.
+ * Reads both sides: with `threads` > 1 the on-prem side in a worker thread while this thread
+ * reads the cloud side, so the two files are parsed on two cores, else one after the other in
+ * this thread. Either way the tables, indexes and so the output are the same.
  */
 export async function loadBoth(
   onprem: Extract<LoadRequest, { kind: 'onprem' }>,
   cloud: Extract<LoadRequest, { kind: 'cloud' }>,
   threads: number,
   onRows: OnRows,
-): Promise<{ onprem: Loaded<OnpremTable>; cloud: Loaded<CloudTable>; indexes: Indexes }> {
-  const workers: Worker[] = [];
-  try {
-    const sides =
-      threads > 1
-        ? await Promise.all([loadInWorker(onprem, onRows, workers), loadInWorker(cloud, onRows, workers)])
-        : await Promise.all([loadSide(onprem, onRows), loadSide(cloud, onRows)]);
-    const [on, cl] = sides as [Extract<Side, { kind: 'onprem' }>, Extract<Side, { kind: 'cloud' }>];
+): Promise<LoadedBoth> {
+  if (threads < 2) {
+    const [on, cl] = (await Promise.all([loadSide(onprem, onRows), loadSide(cloud, onRows)])) as [Extract<Side, { kind: 'onprem' }>, Extract<Side, { kind: 'cloud' }>];
     return { onprem: on.loaded, cloud: cl.loaded, indexes: { onprem: on.indexes, cloud: cl.indexes } };
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  const thread = new Worker(join(__dirname, 'side-worker.js'), { workerData: onprem });
+  // A failure on one side stops the other: this thread's reading at its next progress report.
+  let failed: unknown;
+  const stopOnFailure = <T>(p: Promise<T>) => p.catch((err: unknown) => Promise.reject((failed ??= err)));
+  try {
+    const [on, cl] = await Promise.all([
+      stopOnFailure(loadInWorker(onprem, onRows, thread)),
+      stopOnFailure(
+        loadSide(cloud, (file, rows) => {
+          if (failed) throw failed;
+          onRows(file, rows);
+        }) as Promise<Extract<Side, { kind: 'cloud' }>>,
+      ),
+    ]);
+    // Until rows.ts gives it work, the thread must not keep the process alive.
+    thread.unref();
+    return { onprem: on.loaded, cloud: cl.loaded, indexes: { onprem: on.indexes, cloud: cl.indexes }, thread };
+  } catch (err) {
+    await thread.terminate();
+    throw err;
   }
 }

@@ -1,13 +1,12 @@
 /**
- * Every reconciliation row, classified and written, on both cores: this thread and a worker
- * (rows-worker.ts) each take the next on-prem block nobody has taken (an atomic counter in shared
+ * Every reconciliation row, classified and written, on both cores: this thread and the thread
+ * that read the on-prem file (side-worker.ts) each take the next on-prem block nobody has taken (an atomic counter in shared
  * memory), so the faster thread does more and neither waits for the other until the last block;
  * the blocks are written in order, then the cloud rows nobody joined. With one thread, or with
  * --okta (Okta's columns keep a tally in this thread), this thread takes every block. The files
  * are the same either way.
  */
-import { join } from 'node:path';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { Classifier, type ClassifyOptions, type Indexes, type Takeover } from '../core/classify';
 import { type CloudTable, type OnpremTable, i32, u8 } from '../core/tables';
 import { BufferPool } from '../io/buffer-pool';
@@ -33,7 +32,7 @@ export interface RowsJob {
   blocks: number;
 }
 
-/** The worker's data: its job, and the port its written buffers come back on. */
+/** What the worker is sent: its job, and the port its written buffers come back on. */
 export interface RowsWorkerData {
   job: RowsJob;
   returns: MessagePort;
@@ -67,7 +66,8 @@ export async function writeAllRows(
   tables: { on: OnpremTable; cl: CloudTable; indexes: Indexes },
   opts: ClassifyOptions,
   settings: BlockSettings,
-  threads: number,
+  /** The worker thread to share the rows with (LoadedBoth.thread), if any; it is terminated at the end. */
+  thread: Worker | undefined,
   okta: OktaView | undefined,
 ): Promise<Written> {
   const { on, cl, indexes } = tables;
@@ -94,7 +94,7 @@ export async function writeAllRows(
     }
   };
 
-  const helper = threads > 1 && !okta && job.blocks > 1 ? startHelper(job, ready, theirs) : undefined;
+  const helper = thread && !okta && job.blocks > 1 ? startHelper(thread, job, ready, theirs) : undefined;
   try {
     await takeBlocks(job, mine, async (b) => {
       ready.set(b.index, b);
@@ -113,7 +113,8 @@ export async function writeAllRows(
     ready.set(next, mine.cloudBlock(next));
     await write();
   } finally {
-    await helper?.stop();
+    await thread?.terminate();
+    helper?.close();
   }
   if (sample) {
     const s = mine.counter.state();
@@ -123,9 +124,11 @@ export async function writeAllRows(
 }
 
 /** The worker thread taking blocks beside this one; its blocks go into `ready`. */
-function startHelper(job: RowsJob, ready: Map<number, Block>, theirs: Set<number>) {
+function startHelper(worker: Worker, job: RowsJob, ready: Map<number, Block>, theirs: Set<number>) {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(join(__dirname, 'rows-worker.js'), { workerData: { job, returns: port2 } satisfies RowsWorkerData, transferList: [port2] });
+  worker.postMessage({ job, returns: port2 } satisfies RowsWorkerData, [port2]);
+  // Working now: it keeps the process alive until it is done.
+  worker.ref();
   let done: Extract<RowsMessage, { type: 'done' }> | undefined;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -162,6 +165,6 @@ function startHelper(job: RowsJob, ready: Map<number, Block>, theirs: Set<number
     },
     /** A buffer of the helper's, written: back to it (transferred) to be filled again. */
     giveBack: (buffer: ArrayBufferLike): void => port1.postMessage(buffer, [buffer as ArrayBuffer]),
-    stop: () => worker.terminate().then(() => port1.close()),
+    close: () => port1.close(),
   };
 }

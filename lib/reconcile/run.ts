@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ClassifyOptions } from '../core/classify';
 import type { SourceAnchor } from '../core/records';
 import type { Status } from '../core/statuses';
 import { OKTA_RECONCILIATION_COLUMNS, RECONCILIATION_COLUMNS } from '../formats/reconciliation';
@@ -23,9 +24,9 @@ import { PlanWriter } from '../formats/plan';
 import { PACKAGE_ROOT } from '../version';
 import { parseAdvice } from './advice';
 import { renderReport } from './html-report';
-import { hasAddressColumns, loadBoth } from './load';
+import { type LoadedBoth, hasAddressColumns, loadBoth } from './load';
 import { OktaView } from './okta';
-import { type Summary, inputSummary, summaryFile, writeSummary } from '../formats/summary';
+import { type Summary, type TenantSettings, inputSummary, summaryFile, writeSummary } from '../formats/summary';
 import { classifyOptions, resolveTenantSettings } from './tenant-settings';
 import { writeAllRows } from './rows';
 import { readTenantSettings } from '../formats/tenant-settings';
@@ -98,9 +99,26 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
     explicit: { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
   };
   const threads = args.threads ?? (await defaultThreads(PARALLEL_READ_FROM_BYTES, args.onprem, args.cloud));
-  const { onprem, cloud, indexes } = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
+  const loaded = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
   progress.done();
+  try {
+    return await writeOutputs(args, loaded, { tenant, classifyWith, domains, okta, ranAt });
+  } finally {
+    await loaded.thread?.terminate();
+  }
+}
 
+/** What reconcileFiles worked out before reading the exports. */
+interface Settled {
+  tenant: TenantSettings;
+  classifyWith: ClassifyOptions;
+  domains: Awaited<ReturnType<typeof readDomains>> | undefined;
+  okta: OktaView | undefined;
+  ranAt: string;
+}
+
+/** Classifies and writes every row, then the summary, the report and (with --plan) the plan, published as one set. */
+async function writeOutputs(args: ReconcileOptions, { onprem, cloud, indexes, thread }: LoadedBoth, { tenant, classifyWith, domains, okta, ranAt }: Settled): Promise<Reconciled> {
   await prepareOutputFolder(args.out);
   // Okta's columns go at the end, and only with --okta: without it the file is byte for byte what it was.
   const columns = okta ? [...RECONCILIATION_COLUMNS, ...OKTA_RECONCILIATION_COLUMNS] : RECONCILIATION_COLUMNS;
@@ -116,7 +134,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
   const workThreads = args.threads ?? (await defaultThreads(PARALLEL_WORK_FROM_BYTES, args.onprem, args.cloud));
   return orNothing(outputs, async () => {
     const settings = { onpremFile: onprem.file, cloudFile: cloud.file, failOn: args.failOn, perGroup: reportFile ? REPORT_ROWS_PER_GROUP : 0 };
-    const { counter, gated, sample } = await writeAllRows({ reconciliation, rejects }, { on, cl, indexes }, classifyWith, settings, workThreads, okta);
+    const { counter, gated, sample } = await writeAllRows({ reconciliation, rejects }, { on, cl, indexes }, classifyWith, settings, workThreads > 1 ? thread : undefined, okta);
     const summary = counter.summary(inputSummary(onprem.file, on.count, onprem.stats), inputSummary(cloud.file, cl.count, cloud.stats), tenant);
     if (okta) summary.okta = okta.summary();
     // A row lost or counted twice is a bug in idrecon, never an input problem: publish nothing.

@@ -1,0 +1,48 @@
+/**
+ * The second thread of a reconcile: it reads the on-prem export into its table and builds the
+ * table's join indexes while the main thread reads the cloud export, so the two files are read
+ * on two cores at once; the table goes to the main thread without a copy (its typed arrays are in
+ * shared memory). Then, when asked (rows.ts), the same thread takes blocks of reconciliation
+ * rows beside the main thread: each block classified and formatted here, its buffers handed
+ * back (transferred, not copied). At the end it sends its counts and the cloud users its rows
+ * take over, for the main thread's cloud rows.
+ */
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { Classifier } from '../core/classify';
+import { IdreconError } from '../errors';
+import { BufferPool } from '../io/buffer-pool';
+import { BlockWriter, CHUNK_BYTES } from './blocks';
+import { type LoadRequest, type WorkerMessage, loadSide, reviveTables } from './load';
+import { type RowsMessage, type RowsWorkerData, takeBlocks } from './rows';
+
+async function main(port: MessagePort): Promise<void> {
+  try {
+    const side = await loadSide(workerData as LoadRequest, (file, rows) => port.postMessage({ type: 'rows', file, rows } satisfies WorkerMessage));
+    port.postMessage({ type: 'done', side } satisfies WorkerMessage);
+  } catch (err) {
+    const message: WorkerMessage =
+      err instanceof IdreconError
+        ? { type: 'error', code: err.code, message: err.message, context: err.context }
+        : { type: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    port.postMessage(message);
+    return;
+  }
+  port.once('message', (data: RowsWorkerData) => takeRows(port, data));
+}
+
+function takeRows(port: MessagePort, { job, returns }: RowsWorkerData): void {
+  try {
+    reviveTables(job.on, job.cl, job.indexes);
+    // The main thread sends each buffer back once its bytes are in the file.
+    const pool = new BufferPool(CHUNK_BYTES, () => receiveMessageOnPort(returns)?.message as ArrayBuffer | undefined);
+    const writer = new BlockWriter(new Classifier(job.on, job.cl, job.opts, job.indexes, job.joined), job.on, job.cl, job.settings, pool);
+    void takeBlocks(job, writer, (block) =>
+      port.postMessage({ type: 'block', block } satisfies RowsMessage, block.chunks.map((c) => c.buffer as ArrayBuffer)),
+    );
+    port.postMessage({ type: 'done', counter: writer.counter.state(), gated: writer.gated, takeovers: writer.classifier.takeovers() } satisfies RowsMessage);
+  } catch (err) {
+    port.postMessage({ type: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies RowsMessage);
+  }
+}
+
+void main(parentPort!);
