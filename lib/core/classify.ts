@@ -194,10 +194,10 @@ export class Classifier {
     }
   }
 
-  /** The cloud rows nobody joined, in cloud file order: only once every on-prem row is classified and the takeovers adopted. */
-  *cloudRows(): Generator<ReconRow> {
+  /** Cloud rows [from, to) nobody joined, in file order: only once every on-prem row is classified and the takeovers adopted. */
+  *cloudRows(from = 0, to = this.cl.count): Generator<ReconRow> {
     const cl = this.cl;
-    for (let c = 0; c < cl.count; c++) {
+    for (let c = from; c < to; c++) {
       if (this.joined[c]) continue;
       const r = blankRow();
       const bad = cl.invalid.get(c);

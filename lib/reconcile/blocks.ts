@@ -103,10 +103,10 @@ export class BlockWriter {
     this.warmth = sum;
   }
 
-  /** The cloud rows nobody joined: once every on-prem block is done and the other threads' takeovers are adopted. */
-  cloudBlock(index: number): Block {
+  /** Cloud rows [from, to) nobody joined: once every on-prem block is done and the other thread's takeovers are adopted. */
+  cloudBlock(index: number, from: number, to: number): Block {
     const block = this.start(index);
-    for (const r of this.classifier.cloudRows()) this.add(block, r);
+    for (const r of this.classifier.cloudRows(from, to)) this.add(block, r);
     return this.end(block);
   }
 

@@ -8,12 +8,12 @@
  * take over, for the main thread's cloud rows.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { Classifier } from '../core/classify';
+import { Classifier, type Takeover } from '../core/classify';
 import { IdreconError } from '../errors';
 import { BufferPool } from '../io/buffer-pool';
-import { BlockWriter, CHUNK_BYTES } from './blocks';
+import { type Block, BlockWriter, CHUNK_BYTES } from './blocks';
 import { type LoadRequest, type WorkerMessage, loadSide, reviveTables } from './load';
-import { type RowsMessage, type RowsWorkerData, takeBlocks } from './rows';
+import { Phase, type RowsMessage, type RowsWorkerData, takeBlocks } from './rows';
 
 async function main(port: MessagePort): Promise<void> {
   try {
@@ -31,15 +31,28 @@ async function main(port: MessagePort): Promise<void> {
 }
 
 function takeRows(port: MessagePort, { job, returns }: RowsWorkerData): void {
-  try {
+  crashReported(port, () => {
     reviveTables(job.on, job.cl, job.indexes);
     // The main thread sends each buffer back once its bytes are in the file.
     const pool = new BufferPool(CHUNK_BYTES, () => receiveMessageOnPort(returns)?.message as ArrayBuffer | undefined);
     const writer = new BlockWriter(new Classifier(job.on, job.cl, job.opts, job.indexes, job.joined), job.on, job.cl, job.settings, pool);
-    void takeBlocks(job, writer, (block) =>
-      port.postMessage({ type: 'block', block } satisfies RowsMessage, block.chunks.map((c) => c.buffer as ArrayBuffer)),
+    const post = (block: Block) => port.postMessage({ type: 'block', block } satisfies RowsMessage, block.chunks.map((c) => c.buffer as ArrayBuffer));
+    void takeBlocks(job, writer, Phase.Onprem, post);
+    port.postMessage({ type: 'onprem-done', takeovers: writer.classifier.takeovers() } satisfies RowsMessage);
+    // The cloud rows wait for the main thread's takeovers: then this thread has them all.
+    port.once('message', ({ takeovers }: { takeovers: Takeover[] }) =>
+      crashReported(port, () => {
+        writer.classifier.adopt(takeovers);
+        void takeBlocks(job, writer, Phase.Cloud, post);
+        port.postMessage({ type: 'done', counter: writer.counter.state(), gated: writer.gated } satisfies RowsMessage);
+      }),
     );
-    port.postMessage({ type: 'done', counter: writer.counter.state(), gated: writer.gated, takeovers: writer.classifier.takeovers() } satisfies RowsMessage);
+  });
+}
+
+function crashReported(port: MessagePort, work: () => void): void {
+  try {
+    work();
   } catch (err) {
     port.postMessage({ type: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies RowsMessage);
   }
