@@ -2,7 +2,7 @@
  * The join indexes: the first row of each key, repeats flagged on it, -1 for a key no row has,
  * however the keys' hashes collide (a slot keeps part of the hash, so equal parts must still compare bytes).
  */
-import { Anchor, GuidIndex, KeyIndex, hashBytes } from '../lib/core/tables';
+import { Anchor, GuidIndex, IdKind, KeyIndex, hashBytes } from '../lib/core/tables';
 
 /** Text keys in one arena, with the hash of each given (or hashBytes). */
 function textKeys(keys: string[], hash = (k: string, b: Uint8Array, at: number) => hashBytes(b, at, Buffer.byteLength(k))) {
@@ -18,7 +18,7 @@ function textKeys(keys: string[], hash = (k: string, b: Uint8Array, at: number) 
     pos += len[i];
   });
   const index = new KeyIndex(keys.length, bytes, at, len, hashes);
-  keys.forEach((k, i) => k && index.add(i));
+  index.addAll();
   const find = (k: string, h = hash(k, Buffer.from(k), 0)) => index.find(Buffer.from(k), 0, Buffer.byteLength(k), h);
   return { index, find };
 }
@@ -109,4 +109,27 @@ test('findAll compares the whole key, not only the ends it reads first', () => {
   const out = new Int32Array(3);
   index.findAll(queries, Int32Array.of(0, 3, 6), Int32Array.of(3, 3, 3), Int32Array.of(7, 7, 7), 0, 3, out);
   expect([...out]).toEqual([-1, 1, 0]);
+});
+
+test('addAll adds, in order, the rows that have a key: on-prem rows with an anchor, cloud rows whose ImmutableID is a GUID', () => {
+  const guid = (n: number) => Uint8Array.from({ length: 16 }, (_, i) => (i === 15 ? n & 0xff : i === 14 ? n >> 8 : 0));
+  // 2,500 rows (several groups): keys repeat every 1,000 rows; every 7th row has none.
+  const rows = 2500;
+  const ids = new Uint8Array(rows * 16);
+  const idKind = new Uint8Array(rows);
+  const guids = new Uint8Array(rows * 32);
+  const anchor = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    ids.set(guid(r % 1000), r * 16);
+    idKind[r] = r % 7 === 0 ? IdKind.Other : IdKind.Guid;
+    guids.set(guid(r % 1000), r * 32 + (r % 2) * 16);
+    anchor[r] = r % 7 === 0 ? Anchor.None : r % 2 ? Anchor.ConsistencyGuid : Anchor.ObjectGuid;
+  }
+  for (const index of [new GuidIndex(rows, ids, null, idKind), new GuidIndex(rows, guids, anchor)]) {
+    index.addAll();
+    const firstWithKey = (r: number) => [r % 1000, (r % 1000) + 1000, (r % 1000) + 2000].find((x) => x % 7 !== 0)!;
+    for (let r = 0; r < rows; r++) expect(index.first[r]).toBe(r % 7 === 0 ? -1 : firstWithKey(r));
+    expect(index.find(guid(7), 0)).toBe(1007);
+    expect(index.find(guid(1000), 0)).toBe(-1);
+  }
 });
