@@ -98,9 +98,13 @@ export class AtomicFile {
   /** What a writer still holds in memory goes to the file before it ends. */
   protected async writeRest(): Promise<void> {}
 
-  /** Gives the finished temporary file its real name; the temporary name is no longer pending. */
-  async place(): Promise<void> {
+  /**
+   * Gives the finished temporary file its real name; the temporary name is no longer pending.
+   * `removeFirst`: the file that has the name is removed first instead of renamed over (publishSet).
+   */
+  async place(removeFirst = false): Promise<void> {
     try {
+      if (removeFirst) await unlink(this.path);
       await rename(this.temp, this.path);
     } catch (err) {
       throw new IdreconError('OUTPUT_WRITE', `cannot put the file in place (${causeOf(err)}); close it or free the name, then run again`, { file: this.path });
