@@ -10,17 +10,18 @@ export class AttentionSample {
   readonly rows: string[][] = [];
   /** Rows that need attention, embedded or not (the caller counts them: rows may be offered after a first cut). */
   total = 0;
-  private readonly taken = new Map<string, number>();
+  private readonly taken = new Map<string, Map<string, number>>();
 
   constructor(readonly perGroup: number) {}
 
   /** True when a row of this status and reason, offered in file order, is to be embedded; it is then counted against its group. */
   takes(status: string, reason: string): boolean {
     if (status === 'match') return false;
-    const key = `${status}/${reason}`;
-    const n = this.taken.get(key) ?? 0;
+    // By status, then reason: no key string made per row.
+    const reasons = this.taken.get(status) ?? this.taken.set(status, new Map()).get(status)!;
+    const n = reasons.get(reason) ?? 0;
     if (n >= this.perGroup) return false;
-    this.taken.set(key, n + 1);
+    reasons.set(reason, n + 1);
     return true;
   }
 

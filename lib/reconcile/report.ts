@@ -13,77 +13,94 @@ export interface CounterState {
   outputRows: number;
   joined: number;
   rejects: number;
-  status: Record<Status, number>;
-  statusReason: [string, string, number][];
-  entraConnect: [string, number][];
-  entraConnectReason: [string, string, number][];
+  /** Rows per verdict: status, reason, outcome, outcome reason, count. */
+  kinds: [Status, string, string, string, number][];
+}
+
+/** The rows of one verdict: what a row is counted under. */
+interface Kind {
+  status: Status;
+  reason: string;
+  outcome: string;
+  why: string;
+  n: number;
 }
 
 export class SummaryCounter {
   private outputRows = 0;
   private joined = 0;
   private rejects = 0;
-  private readonly status = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  /** Counts by status, then reason. */
-  private readonly statusReason = new Map<string, Map<string, number>>();
-  private readonly entraConnect = new Map<string, number>();
-  /** Counts by outcome, then reason. */
-  private readonly entraConnectReason = new Map<string, Map<string, number>>();
+  /** Kinds by status, reason, outcome and its reason. */
+  private readonly kinds = new Map<string, Map<string, Map<string, Map<string, Kind>>>>();
+  /** The last row's kind: most rows have the kind of the row before (a million matches in a row). */
+  private last: Kind | undefined;
 
   /** `rejects`: how many of the row's records could not be used. */
   add(row: ReconRow, rejects: number): void {
     this.outputRows++;
     if (row.onprem >= 0 && row.cloud >= 0) this.joined++;
     this.rejects += rejects;
-    this.status[row.status]++;
-    const reasons = this.statusReason.get(row.status) ?? this.statusReason.set(row.status, new Map()).get(row.status)!;
-    reasons.set(row.reason, (reasons.get(row.reason) ?? 0) + 1);
-    this.entraConnect.set(row.entraConnect, (this.entraConnect.get(row.entraConnect) ?? 0) + 1);
-    const why = this.entraConnectReason.get(row.entraConnect) ?? this.entraConnectReason.set(row.entraConnect, new Map()).get(row.entraConnect)!;
-    why.set(row.entraConnectReason, (why.get(row.entraConnectReason) ?? 0) + 1);
+    this.kind(row.status, row.reason, row.entraConnect, row.entraConnectReason).n++;
+  }
+
+  private kind(status: Status, reason: string, outcome: string, why: string): Kind {
+    const last = this.last;
+    if (last && last.status === status && last.reason === reason && last.outcome === outcome && last.why === why) return last;
+    const at = <V>(m: Map<string, V>, key: string, make: () => V): V => m.get(key) ?? m.set(key, make()).get(key)!;
+    const byOutcome = at(at(this.kinds, status, () => new Map()), reason, () => new Map());
+    return (this.last = at(at(byOutcome, outcome, () => new Map()), why, () => ({ status, reason, outcome, why, n: 0 })));
+  }
+
+  private allKinds(): Kind[] {
+    return [...this.kinds.values()].flatMap((r) => [...r.values()].flatMap((o) => [...o.values()].flatMap((w) => [...w.values()])));
+  }
+
+  /** Rows that need attention: all but the matches. */
+  attention(): number {
+    return this.allKinds().reduce((n, k) => n + (k.status === 'match' ? 0 : k.n), 0);
   }
 
   /** The counts as plain data, to post from another thread. */
   state(): CounterState {
-    const flat = (m: Map<string, Map<string, number>>) => [...m].flatMap(([a, inner]) => [...inner].map(([b, n]) => [a, b, n] as [string, string, number]));
     return {
       outputRows: this.outputRows,
       joined: this.joined,
       rejects: this.rejects,
-      status: { ...this.status },
-      statusReason: flat(this.statusReason),
-      entraConnect: [...this.entraConnect],
-      entraConnectReason: flat(this.entraConnectReason),
+      kinds: this.allKinds().map((k) => [k.status, k.reason, k.outcome, k.why, k.n]),
     };
   }
 
   /** Adds the counts of another counter (another thread's rows). */
   merge(s: CounterState): void {
-    const into = (m: Map<string, Map<string, number>>, [a, b, n]: [string, string, number]) => {
-      const inner = m.get(a) ?? m.set(a, new Map()).get(a)!;
-      inner.set(b, (inner.get(b) ?? 0) + n);
-    };
     this.outputRows += s.outputRows;
     this.joined += s.joined;
     this.rejects += s.rejects;
-    for (const status of STATUSES) this.status[status] += s.status[status];
-    for (const t of s.statusReason) into(this.statusReason, t);
-    for (const [k, n] of s.entraConnect) this.entraConnect.set(k, (this.entraConnect.get(k) ?? 0) + n);
-    for (const t of s.entraConnectReason) into(this.entraConnectReason, t);
+    for (const [status, reason, outcome, why, n] of s.kinds) this.kind(status, reason, outcome, why).n += n;
   }
 
   summary(onprem: InputSummary, cloud: InputSummary, tenant: TenantSettings): Summary {
     const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
     const balanced = onprem.rows + cloud.rows === this.outputRows + this.joined;
+    const status = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+    const statusReason = new Map<string, number>();
+    const entraConnect = new Map<string, number>();
+    const entraConnectReason = new Map<string, number>();
+    const count = (m: Map<string, number>, key: string, n: number) => m.set(key, (m.get(key) ?? 0) + n);
+    for (const k of this.allKinds()) {
+      status[k.status] += k.n;
+      count(statusReason, k.reason ? `${k.status}/${k.reason}` : k.status, k.n);
+      count(entraConnect, k.outcome, k.n);
+      count(entraConnectReason, k.why ? `${k.outcome}/${k.why}` : k.outcome, k.n);
+    }
     return {
       inputs: { onprem, cloud },
       output_rows: this.outputRows,
       joined_pairs: this.joined,
       rejects: this.rejects,
-      status: this.status,
-      status_reason: sorted(new Map([...this.statusReason].flatMap(([status, reasons]) => [...reasons].map(([reason, n]) => [reason ? `${status}/${reason}` : status, n])))),
-      entra_connect: sorted(this.entraConnect),
-      entra_connect_reason: sorted(new Map([...this.entraConnectReason].flatMap(([outcome, why]) => [...why].map(([reason, n]) => [reason ? `${outcome}/${reason}` : outcome, n])))),
+      status,
+      status_reason: sorted(statusReason),
+      entra_connect: sorted(entraConnect),
+      entra_connect_reason: sorted(entraConnectReason),
       tenant_settings: tenant,
       balanced,
       check: `${onprem.rows} on-prem rows + ${cloud.rows} cloud rows ${balanced ? '=' : '!='} ${this.outputRows} output rows + ${this.joined} joined pairs`,

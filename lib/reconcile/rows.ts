@@ -143,10 +143,7 @@ export async function writeAllRows(
     await thread?.terminate();
     helper?.close();
   }
-  if (sample) {
-    const s = mine.counter.state();
-    sample.total = s.outputRows - s.status.match;
-  }
+  if (sample) sample.total = mine.counter.attention();
   return { counter: mine.counter, gated: mine.gated, sample };
 }
 
