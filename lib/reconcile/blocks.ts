@@ -93,11 +93,11 @@ export class BlockWriter {
     let sum = 0;
     for (let i = 0; i < n; i++) {
       const c = partners[i];
-      if (c >= 0) sum += cl.idKind[c] + cl.ids[c * 16] + cl.sync[c] + cl.upnAt[c] + cl.upnLen[c] + cl.objectIdAt[c] + cl.objectIdLen[c] + cl.line[c];
+      if (c >= 0) sum ^= cl.idKind[c] + cl.ids[c * 16] + cl.sync[c] + cl.upnAt[c] + cl.upnLen[c] + cl.objectIdAt[c] + cl.objectIdLen[c] + cl.line[c];
     }
     for (let i = 0; i < n; i++) {
       const c = partners[i];
-      if (c >= 0) sum += b[cl.upnAt[c]] + b[cl.objectIdAt[c]];
+      if (c >= 0) sum ^= b[cl.upnAt[c]] + b[cl.objectIdAt[c]];
     }
     // Kept, so the reads are not left out as unused.
     this.warmth = sum;
