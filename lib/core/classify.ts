@@ -194,24 +194,19 @@ export class Classifier {
     }
   }
 
-  /** Cloud rows [from, to) nobody joined, in file order: only once every on-prem row is classified and the takeovers adopted. */
-  *cloudRows(from = 0, to = this.cl.count): Generator<ReconRow> {
+  /** The cloud rows nobody joined, in file order: only once every on-prem row is classified and the takeovers adopted. */
+  *cloudRows(): Generator<ReconRow> {
+    for (let c = 0; c < this.cl.count; c++) if (!this.joined[c]) yield this.cloudRow(c, blankRow());
+  }
+
+  /** Cloud row `c`'s verdict, filled into `r`, when no on-prem row joined it (`joined`). */
+  cloudRow(c: number, r: ReconRow): ReconRow {
     const cl = this.cl;
-    for (let c = from; c < to; c++) {
-      if (this.joined[c]) continue;
-      const r = blankRow();
-      const bad = cl.invalid.get(c);
-      if (bad) {
-        yield fill(r, 'invalid', bad.reason, -1, c);
-        continue;
-      }
-      const dup = cl.keyLen[c] === 0 ? undefined : this.duplicateReason(this.onWithKeyOf(c), this.cloudByUpn.first[c]);
-      if (dup) {
-        yield fill(r, 'duplicate', dup, -1, c);
-        continue;
-      }
-      yield this.cloudOnly(r, c);
-    }
+    const bad = cl.invalid.size === 0 ? undefined : cl.invalid.get(c);
+    if (bad) return fill(r, 'invalid', bad.reason, -1, c);
+    const dup = cl.keyLen[c] === 0 ? undefined : this.duplicateReason(this.onWithKeyOf(c), this.cloudByUpn.first[c]);
+    if (dup) return fill(r, 'duplicate', dup, -1, c);
+    return this.cloudOnly(r, c);
   }
 
   /** A cloud user other than `own` whose ImmutableID is the 16 bytes at `at` of `b`. */
@@ -375,6 +370,7 @@ export class Classifier {
   private isQuarantined(c: number): boolean {
     const { on, cl, opts } = this;
     if (cl.hasProvisioningErrors && cl.upnConflict[c]) return true;
+    if (!fourDigitsBeforeAt(cl.arena.bytes, cl.upnAt[c], cl.upnLen[c])) return false;
     const m = QUARANTINED_UPN.exec(cl.upn(c));
     if (!m) return false;
     const domain = m[4].toLowerCase();
@@ -419,6 +415,15 @@ function withPrediction(r: ReconRow, p: Prediction, match = -1): ReconRow {
   r.entraConnectReason = p.reason;
   r.match = match;
   return r;
+}
+
+/** Whether the UPN in bytes [at, at + len) has four digits just before its last @: only then can it be a quarantined copy (QUARANTINED_UPN), so most UPNs never become a string. */
+function fourDigitsBeforeAt(b: Uint8Array, at: number, len: number): boolean {
+  let i = at + len - 1;
+  while (i >= at && b[i] !== 0x40) i--;
+  if (i - 4 < at) return false;
+  for (let k = i - 4; k < i; k++) if (b[k] < 0x30 || b[k] > 0x39) return false;
+  return true;
 }
 
 /** The bytes at `a` are the GUID at `b` in display order: the classic hand-conversion error. */

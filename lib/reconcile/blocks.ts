@@ -106,7 +106,8 @@ export class BlockWriter {
   /** Cloud rows [from, to) nobody joined: once every on-prem block is done and the other thread's takeovers are adopted. */
   cloudBlock(index: number, from: number, to: number): Block {
     const block = this.start(index);
-    for (const r of this.classifier.cloudRows(from, to)) this.add(block, r);
+    const joined = this.classifier.joined;
+    for (let c = from; c < to; c++) if (!joined[c]) this.add(block, this.classifier.cloudRow(c, this.row));
     return this.end(block);
   }
 
