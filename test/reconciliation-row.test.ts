@@ -8,7 +8,7 @@
 import { guardCell } from '../lib/core/cell-guard';
 import type { ReconRow } from '../lib/core/classify';
 import { fromImmutableId, toDisplay, toImmutableId } from '../lib/core/guid';
-import { ANCHOR_ATTRIBUTES, Anchor, CloudTable, GuidKind, IdKind, OnpremTable } from '../lib/core/tables';
+import { ANCHOR_ATTRIBUTES, Anchor, CloudTable, GuidKind, IdKind, OBJECT_ID_BYTES, OnpremTable } from '../lib/core/tables';
 import { RECONCILIATION_COLUMNS, writeReconciliationRow } from '../lib/formats/reconciliation';
 import { CsvBytes, csvRecords } from '../lib/io/csv-writer';
 
@@ -53,7 +53,13 @@ function tables(roles: boolean): Tables {
 
     const c = cl.add(LINES[(i + 3) % LINES.length]);
     [cl.upnAt[c], cl.upnLen[c]] = put(cl, TEXTS[(i + 1) % TEXTS.length]);
-    [cl.objectIdAt[c], cl.objectIdLen[c]] = put(cl, TEXTS[(i + 2) % TEXTS.length]);
+    // Every third object id is a GUID kept as its bytes, as CloudRows keeps a lower-case one.
+    if (i % 3 === 1) {
+      cl.objectIds.set(GUIDS[(i >> 1) % 2], c * 16);
+      cl.objectIdLen[c] = OBJECT_ID_BYTES;
+    } else {
+      [cl.objectIdAt[c], cl.objectIdLen[c]] = put(cl, TEXTS[(i + 2) % TEXTS.length]);
+    }
     cl.idKind[c] = [IdKind.Guid, IdKind.Guid, IdKind.Other, IdKind.Empty][i % 4];
     cl.ids.set(GUIDS[(i >> 1) % 2], c * 16);
     [cl.idAt[c], cl.idLen[c]] = put(cl, TEXTS[(i + 5) % TEXTS.length]);
@@ -81,7 +87,7 @@ function tables(roles: boolean): Tables {
     clText: (c) => ({
       upn: cl.upn(c),
       id: [() => '', () => toImmutableId(cl.ids.slice(c * 16, c * 16 + 16)), () => text(cl, cl.idAt, cl.idLen, c)][cl.idKind[c]](),
-      objectId: text(cl, cl.objectIdAt, cl.objectIdLen, c),
+      objectId: cl.objectIdLen[c] === OBJECT_ID_BYTES ? toDisplay(cl.objectIds.slice(c * 16, c * 16 + 16)) : text(cl, cl.objectIdAt, cl.objectIdLen, c),
       sync: SYNC[cl.sync[c]],
       roles: roles ? text(cl, cl.rolesAt, cl.rolesLen, c) : '',
       privileged: roles ? PRIVILEGED[cl.privileged[c]] : '',

@@ -108,13 +108,25 @@ const DISPLAY_HEX_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 3
 /** Where stored byte i's two hex digits start in the display form. */
 const STORED_HEX_AT = Uint8Array.from({ length: 16 }, (_, i) => DISPLAY_HEX_AT[DISPLAY_ORDER[i]]);
 
+/** As HEX_VALUE, A-F not taken. */
+const LOWER_HEX_VALUE = HEX_VALUE.map((v, c) => (c >= 0x41 && c <= 0x46 ? -1 : v));
+
 /** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` at `from` to stored bytes at `at`; false if it is not one. */
 export function readDisplayGuid(b: Uint8Array, from: number, out: Uint8Array, at: number): boolean {
+  return readGuid(b, from, out, at, HEX_VALUE);
+}
+
+/** readDisplayGuid of a GUID with no A-F, which writeDisplayGuid gives back byte for byte. */
+export function readLowerDisplayGuid(b: Uint8Array, from: number, out: Uint8Array, at: number): boolean {
+  return readGuid(b, from, out, at, LOWER_HEX_VALUE);
+}
+
+function readGuid(b: Uint8Array, from: number, out: Uint8Array, at: number, hexValue: Int8Array): boolean {
   if (b[from + 8] !== 0x2d || b[from + 13] !== 0x2d || b[from + 18] !== 0x2d || b[from + 23] !== 0x2d) return false;
   for (let i = 0; i < 16; i++) {
     const p = from + STORED_HEX_AT[i];
-    const hi = HEX_VALUE[b[p]];
-    const lo = HEX_VALUE[b[p + 1]];
+    const hi = hexValue[b[p]];
+    const lo = hexValue[b[p + 1]];
     if ((hi | lo) < 0) return false;
     out[at + i] = (hi << 4) | lo;
   }

@@ -12,9 +12,9 @@ import { IdreconError } from '../errors';
 import { unguardCell } from './cell-guard';
 import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
 import type { AnchorAttribute, Invalid } from './statuses';
-import { readDisplayGuid, readImmutableId } from './guid';
+import { readDisplayGuid, readImmutableId, readLowerDisplayGuid } from './guid';
 import { foldUpn } from './upn';
-import { Anchor, type CloudTable, FNV_OFFSET, FNV_PRIME, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';
+import { Anchor, type CloudTable, FNV_OFFSET, OBJECT_ID_BYTES, FNV_PRIME, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
 
@@ -333,7 +333,7 @@ export class CloudRows extends RowReader {
     const row = t.add(r.line);
     const { upn, objectId, immutableId, syncEnabled } = this.columns;
     this.setUpn(t, row, r, upn.index);
-    this.putTrimmed(t, r, objectId?.index, row, t.objectIdAt, t.objectIdLen);
+    this.objectId(r, objectId?.index, row);
     t.idKind[row] = this.immutableId(r, immutableId.index, row);
     t.sync[row] = this.bool(r, syncEnabled?.index);
     const addressProblem = this.columns.mail || this.columns.proxyAddresses ? this.addresses(t, r, row, this.columns.mail, this.columns.proxyAddresses) : undefined;
@@ -346,6 +346,16 @@ export class CloudRows extends RowReader {
     if (t.hasProvisioningErrors) t.upnConflict[row] = Number(UPN_CONFLICT.test(this.cell(r, this.columns.provisioningErrors)));
     const invalid = shapeProblem(r, this.headerCount) ?? (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ?? addressProblem;
     if (invalid) t.invalid.set(row, invalid);
+  }
+
+  /** The object id: a lower-case display-form GUID as its bytes, anything else as its trimmed text. */
+  private objectId(r: FieldBytes, i: number | undefined, row: number): void {
+    const t = this.table;
+    if (i !== undefined && this.asciiTrim(r, i) && this.to - this.from === 36 && readLowerDisplayGuid(r.buf, this.from, t.objectIds, row * 16)) {
+      t.objectIdLen[row] = OBJECT_ID_BYTES;
+    } else {
+      this.putTrimmed(t, r, i, row, t.objectIdAt, t.objectIdLen);
+    }
   }
 
   private cell(r: FieldBytes, column: ColumnAt | undefined): string {

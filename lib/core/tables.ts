@@ -220,9 +220,18 @@ export class OnpremTable extends Table {
   }
 }
 
+/** objectIdLen of a row whose object id is kept as its 16 bytes. */
+export const OBJECT_ID_BYTES = -1;
+
 export class CloudTable extends Table {
+  /** The object id as text, or objectIdLen OBJECT_ID_BYTES when it is in objectIds. */
   objectIdAt = i32(this.capacity);
   objectIdLen = i32(this.capacity);
+  /**
+   * A lower-case display-form GUID object id (as Graph writes every one) as its stored bytes at
+   * row * 16: 16 bytes instead of 36 of text, 20 MB less at a million users.
+   */
+  objectIds = u8(this.capacity * 16);
   idKind = u8(this.capacity);
   /** The ImmutableID's 16 bytes at row * 16 when it is a GUID's Base64. */
   ids = u8(this.capacity * 16);
@@ -249,7 +258,7 @@ export class CloudTable extends Table {
   protected override columnNames(): string[] {
     return [
       ...super.columnNames(),
-      ...['objectIdAt', 'objectIdLen', 'idKind', 'ids', 'idAt', 'idLen', 'sync'],
+      ...['objectIdAt', 'objectIdLen', 'objectIds', 'idKind', 'ids', 'idAt', 'idLen', 'sync'],
       ...['rolesAt', 'rolesLen', 'roles', 'privileged', 'objIdentAt', 'objIdentLen', 'upnConflict'],
     ];
   }

@@ -5,7 +5,7 @@
  */
 import type { ReconRow } from '../core/classify';
 import { immutableIdStart, writeDisplayGuid, writeImmutableId } from '../core/guid';
-import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, type OnpremTable } from '../core/tables';
+import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, OBJECT_ID_BYTES, type OnpremTable } from '../core/tables';
 import type { ColumnSpec } from '../io/columns';
 import { type CsvBytes, fieldRoom, guardClose, guardOpen, isFormulaStart, putAscii, putField, putFieldAs, putInteger } from '../io/csv-writer';
 import { readTrimmedTable } from '../io/table';
@@ -99,10 +99,10 @@ const SYNC = ['', 'true', 'false'];
 const PRIVILEGED = ['', 'True', 'False'];
 /**
  * A row's room beyond 4 bytes a byte of its text: the rest of fieldRoom for its seven text fields
- * (UPNs, cloud ImmutableID, object id, roles), two ImmutableIDs (guarded), two GUIDs, the anchor
- * attribute, the booleans, the line numbers and the commas.
+ * (UPNs, cloud ImmutableID, object id, roles), two ImmutableIDs (guarded), three GUIDs (the
+ * object id's when kept as bytes), the anchor attribute, the booleans, the line numbers and the commas.
  */
-const FIXED_ROOM = 7 * fieldRoom(0) + 2 * fieldRoom(24) + 2 * 36 + 32 + 2 * 8 + 2 * 16 + RECONCILIATION_COLUMNS.length;
+const FIXED_ROOM = 7 * fieldRoom(0) + 2 * fieldRoom(24) + 3 * 36 + 32 + 2 * 8 + 2 * 16 + RECONCILIATION_COLUMNS.length;
 
 /**
  * Writes the fields of one reconciliation row (the caller ends it), copying each value from the
@@ -124,6 +124,7 @@ export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTab
   let cUpnEnd = 0;
   let cObject = 0;
   let cObjectEnd = 0;
+  let cObjectBytes = false;
   let cId = IdKind.Empty;
   let cSync = 0;
   let cLine = 0;
@@ -133,8 +134,12 @@ export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTab
   if (c >= 0) {
     cUpn = cl.upnAt[c];
     cUpnEnd = cUpn + cl.upnLen[c];
-    cObject = cl.objectIdAt[c];
-    cObjectEnd = cObject + cl.objectIdLen[c];
+    const objectIdLen = cl.objectIdLen[c];
+    cObjectBytes = objectIdLen === OBJECT_ID_BYTES;
+    if (!cObjectBytes) {
+      cObject = cl.objectIdAt[c];
+      cObjectEnd = cObject + objectIdLen;
+    }
     cId = cl.idKind[c];
     cSync = cl.sync[c];
     cLine = cl.line[c];
@@ -179,7 +184,7 @@ export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTab
   if (c >= 0) {
     p = putFieldAs(b, p, cb, cUpn, cUpnEnd, cUpnGuarded);
     b[p++] = COMMA;
-    p = putFieldAs(b, p, cb, cObject, cObjectEnd, cObjectGuarded);
+    p = cObjectBytes ? putDisplayGuid(b, p, cl.objectIds, c * 16) : putFieldAs(b, p, cb, cObject, cObjectEnd, cObjectGuarded);
     b[p++] = COMMA;
     p = putAscii(b, p, SYNC[cSync]);
   } else {
