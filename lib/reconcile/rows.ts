@@ -82,6 +82,7 @@ export interface Written {
   sample?: AttentionSample;
 }
 
+/** Classifies every row and writes reconciliation.csv and rejects.csv; the counts, the rows --fail-on names, and report.html's sample. */
 export async function writeAllRows(
   out: { reconciliation: ByteCsvWriter; rejects: CsvWriter },
   tables: { on: OnpremTable; cl: CloudTable; indexes: Indexes },
@@ -118,7 +119,7 @@ export async function writeAllRows(
   const mineDone = async (b: Block): Promise<void> => {
     ready.set(b.index, b);
     await write();
-    // Lets the helper's finished blocks in, so this thread's wait in memory only until theirs arrive.
+    // Lets the helper's finished blocks in, so this thread's blocks wait in memory only until theirs arrive.
     if (helper) await new Promise((resolve) => setImmediate(resolve));
   };
 
