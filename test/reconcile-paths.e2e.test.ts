@@ -1,6 +1,6 @@
 /**
  * Every way reconcile can read the same users gives the same files: on one thread or two (worker
- * threads reading, joining and writing; 20,000 users make two blocks of rows, one written by each), UTF-8 read as bytes or UTF-16 decoded first, GUIDs in the display form read straight
+ * threads reading, classifying and writing; 20,000 users make two blocks of on-prem rows, which either thread may take), UTF-8 read as bytes or UTF-16 decoded first, GUIDs in the display form read straight
  * from bytes or in another spelling read through the text rules. The built CLI, as an admin runs it.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';

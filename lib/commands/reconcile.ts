@@ -61,8 +61,8 @@ const OPTIONS = {
   threads: declare(
     'number',
     z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected 1 or more' }).optional(),
-    'threads for reading, joining and writing: 1 or 2',
-    '2 when the machine has two cores, for reading from 16 MB of input, for joining and writing from 64 MB',
+    'threads for reading, classifying and writing: 1 or 2',
+    '2 when the machine has two cores and the files together are 64 MB or more',
   ),
   report: declare('boolean', z.boolean().default(true), 'write DIR/report.html; --no-report leaves it out'),
   plan: declare('boolean', z.boolean().default(false), 'also write DIR/plan.csv, as idrecon plan would (takes the plan options below)'),
