@@ -342,19 +342,6 @@ export class CsvBytes {
     this.pos = 0;
   }
 
-  /** A copy of what is buffered, which is then dropped (the buffer is kept for what follows). */
-  take(): Buffer {
-    const bytes = Buffer.from(this.buf.subarray(0, this.pos));
-    this.pos = 0;
-    return bytes;
-  }
-
-  /** Bytes already formatted (whole rows), after what is buffered. */
-  append(chunk: Buffer): void {
-    this.flush();
-    this.spill(chunk);
-  }
-
   /** Starts the next field; returns the buffer with room for `n` bytes of it. */
   next(n: number): Buffer {
     const b = this.room(n + 1);
