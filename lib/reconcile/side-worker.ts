@@ -20,11 +20,7 @@ async function main(port: MessagePort): Promise<void> {
     const side = await loadSide(workerData as LoadRequest, (file, rows) => port.postMessage({ type: 'rows', file, rows } satisfies WorkerMessage));
     port.postMessage({ type: 'done', side } satisfies WorkerMessage);
   } catch (err) {
-    const message: WorkerMessage =
-      err instanceof IdreconError
-        ? { type: 'error', code: err.code, message: err.message, context: err.context }
-        : { type: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-    port.postMessage(message);
+    port.postMessage((err instanceof IdreconError ? { type: 'error', code: err.code, message: err.message, context: err.context } : crash(err)) satisfies WorkerMessage);
     return;
   }
   port.once('message', (data: RowsWorkerData) => takeRows(port, data));
@@ -54,8 +50,11 @@ function crashReported(port: MessagePort, work: () => void): void {
   try {
     work();
   } catch (err) {
-    port.postMessage({ type: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies RowsMessage);
+    port.postMessage(crash(err) satisfies RowsMessage);
   }
 }
+
+/** A bug in this thread, for the main thread to report as one (exit 1, the stack with IDRECON_DEBUG). */
+const crash = (err: unknown) => ({ type: 'crash' as const, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
 
 void main(parentPort!);
