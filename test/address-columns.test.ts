@@ -48,3 +48,16 @@ test("only with addresses on both sides does ann's primary SMTP address soft-mat
     `),
   );
 });
+
+test('an address column is found however its header is written (Proxy Addresses, MAIL), as every column is', async () => {
+  const onprem = ONPREM.replace('UserPrincipalName,ObjectGUID,proxyAddresses', 'UserPrincipalName,ObjectGUID,Proxy Addresses');
+  const r = await reconcileInline(onprem, 'id,userPrincipalName,onPremisesImmutableId,MAIL\nc9,mailbox@contoso.com,,ann.smith@contoso.com\n');
+  expect(project(r.reconciliation, ['upn', 'entra_connect', 'match_upn'])).toBe(
+    csv(`
+      upn,entra_connect,match_upn
+      ann@contoso.com,soft-match,mailbox@contoso.com
+      bob@contoso.com,unknown,
+      mailbox@contoso.com,soft-match,
+    `),
+  );
+});

@@ -20,6 +20,14 @@ export type ColumnIndexes<F extends string> = Record<F, number | undefined>;
 
 const normalise = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
+/** A header (normalised) is one of the spec's aliases. */
+const isAlias = (spec: ColumnSpec<string>, name: string): boolean => spec.aliases.some((a) => normalise(a) === name);
+
+/** Whether the header has a column the spec would find by its aliases, as resolveColumns finds it. */
+export function hasColumn(header: readonly string[], spec: ColumnSpec<string>): boolean {
+  return header.some((h) => isAlias(spec, normalise(h)));
+}
+
 export function resolveColumns<F extends string>(
   header: readonly string[],
   specs: readonly ColumnSpec<F>[],
@@ -37,7 +45,7 @@ export function resolveColumns<F extends string>(
       indexes[spec.field] = i;
       continue;
     }
-    const matches = names.flatMap((n, i) => (spec.aliases.some((a) => normalise(a) === n) ? [i] : []));
+    const matches = names.flatMap((n, i) => (isAlias(spec, n) ? [i] : []));
     if (matches.length > 1) {
       const both = matches.map((i) => `'${header[i]}'`).join(' and ');
       const fix = spec.option ? `name one with ${spec.option}` : `keep one of them (expected ${spec.expected})`;

@@ -9,7 +9,7 @@ import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../error
 import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
 import { Arena, CloudTable, GuidIndex, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
-import { type ColumnIndexes, type ColumnSpec, resolveColumns } from '../io/columns';
+import { type ColumnIndexes, type ColumnSpec, hasColumn, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, readCsv, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
 import { isLdifFile, scanLdif } from '../io/ldif';
@@ -191,10 +191,13 @@ export type LoadRequest =
 export async function hasAddressColumns(file: string, read: CsvReadOptions): Promise<boolean> {
   if (await isLdifFile(file, read.encoding)) return true;
   for await (const header of readCsv(file, { ...read, chunkBytes: 1 << 16 })) {
-    return header.fields.some((f) => ['mail', 'proxyaddresses'].includes(f.trim().toLowerCase()));
+    return ADDRESS_COLUMNS.some((spec) => hasColumn(header.fields, spec));
   }
   return false;
 }
+
+/** The mail and proxyAddresses columns, found by the same names in both exports. */
+const ADDRESS_COLUMNS = CLOUD_COLUMNS.filter((c) => c.field === 'mail' || c.field === 'proxyAddresses');
 
 export type Side =
   | { kind: 'onprem'; loaded: Loaded<OnpremTable>; indexes: Indexes['onprem'] }
