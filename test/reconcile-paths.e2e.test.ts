@@ -5,6 +5,8 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { generate } from '../bench/generate';
 import { ROOT, spawnCli, tempDir } from './helpers';
 
@@ -31,6 +33,20 @@ test('two threads and one give byte-identical files, on the fixtures and on 20,0
   const one = reconcile(join(dir, 'onprem.csv'), join(dir, 'cloud.csv'), ['--threads', '1']);
   expect(JSON.parse(one['summary.json'])).toMatchObject({ balanced: true, inputs: { onprem: { rows: 20_000 } } });
   expect(reconcile(join(dir, 'onprem.csv'), join(dir, 'cloud.csv'), ['--threads', '2'])).toEqual(one);
+});
+
+test('with addresses in both exports (soft match on SMTP), two threads and one give byte-identical files', async () => {
+  const dir = tempDir();
+  await generate(20_000, 11, join(dir, 'onprem.csv'), join(dir, 'cloud.csv'));
+  // Every on-prem user gets a mail column: its UPN, so unmatched users soft-match cloud users with that mail.
+  const [typeLine, ...rest] = readFileSync(join(dir, 'onprem.csv'), 'utf8').split('\r\n');
+  const rows = parse(rest.join('\r\n'), { relax_column_count: true }) as string[][];
+  const upn = rows[0].indexOf('UserPrincipalName');
+  const withMail = rows.map((r, i) => [...r, i === 0 ? 'mail' : r[upn].toLowerCase()]);
+  writeFileSync(join(dir, 'onprem-mail.csv'), `${typeLine}\r\n${stringify(withMail, { quoted: true, record_delimiter: '\r\n' })}`);
+  const one = reconcile(join(dir, 'onprem-mail.csv'), join(dir, 'cloud.csv'), ['--threads', '1']);
+  expect(JSON.parse(one['summary.json']).entra_connect['soft-match']).toBeGreaterThan(0);
+  expect(reconcile(join(dir, 'onprem-mail.csv'), join(dir, 'cloud.csv'), ['--threads', '2'])).toEqual(one);
 });
 
 test('UTF-16 and other GUID spellings read to the same reconciliation as plain UTF-8', () => {

@@ -10,7 +10,6 @@ import {
   type CloudTable,
   IdKind,
   type OnpremTable,
-  addressIndexes,
   addressesOf,
   cloudIndexes,
   onpremIndexes,
@@ -136,7 +135,7 @@ export class Classifier {
   private readonly cloudByUpn;
   private readonly cloudById;
   private readonly takenBy = new Map<number, { by: number; as: Prediction }>();
-  /** Addresses matter only when both exports have them; then the cloud's are indexed here, once. */
+  /** The cloud users by address; soft match and address conflicts read them when both exports have addresses. */
   private readonly addresses: { primary: AddressList; all: AddressList } | undefined;
   /** The local parts of the on-prem UPNs, lower-cased: built when the first quarantine-shaped UPN is met. */
   private localParts: Set<string> | undefined;
@@ -151,7 +150,8 @@ export class Classifier {
   ) {
     ({ byUpn: this.onByUpn, byAnchor: this.onByAnchor } = indexes.onprem);
     ({ byUpn: this.cloudByUpn, byId: this.cloudById } = indexes.cloud);
-    this.addresses = on.hasAddresses && cl.hasAddresses ? addressIndexes(cl) : undefined;
+    // Built where the cloud table was read, once, and shared by every Classifier of a run.
+    this.addresses = on.hasAddresses ? indexes.cloud.addresses : undefined;
   }
 
   /** The UPN partners (see onpremRow) of on-prem rows [from, to), into out[0, to - from), looked up together (KeyIndex.findAll). */

@@ -595,13 +595,15 @@ export function onpremIndexes(on: OnpremTable): { byUpn: KeyIndex; byAnchor: Gui
 export interface CloudIndexes {
   byUpn: KeyIndex;
   byId: GuidIndex;
+  /** When the table keeps addresses (reconcile keeps them only when both exports have them). */
+  addresses: { primary: AddressList; all: AddressList } | undefined;
 }
 
-/** Cloud rows by UPN key and by ImmutableID, where that is a GUID. */
+/** Cloud rows by UPN key, by ImmutableID where that is a GUID, and by address when the table keeps them. */
 export function cloudIndexes(cl: CloudTable): CloudIndexes {
   const byId = new GuidIndex(cl.count, cl.ids, null, cl.idKind);
   byId.addAll();
-  return { byUpn: upnIndex(cl), byId };
+  return { byUpn: upnIndex(cl), byId, addresses: cl.hasAddresses ? addressIndexes(cl) : undefined };
 }
 
 /** The cloud users by primary SMTP address, and by every address they hold. */

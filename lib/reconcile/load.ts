@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
 import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
-import { Arena, CloudTable, GuidIndex, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
+import { AddressList, Arena, CloudTable, GuidIndex, KeyIndex, OnpremTable, cloudIndexes, onpremIndexes } from '../core/tables';
 import { type ColumnIndexes, type ColumnSpec, hasColumn, resolveColumns } from '../io/columns';
 import { type CsvReadOptions, type CsvStats, RawRecord, readCsv, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
@@ -237,6 +237,12 @@ function revive(side: Side): Side {
 export function reviveTables(on: OnpremTable, cl: CloudTable, indexes: Indexes): void {
   reviveTable(on, OnpremTable.prototype, indexes.onprem.byUpn, indexes.onprem.byAnchor);
   reviveTable(cl, CloudTable.prototype, indexes.cloud.byUpn, indexes.cloud.byId);
+  const { addresses } = indexes.cloud;
+  for (const list of addresses ? [addresses.primary, addresses.all] : []) {
+    Object.setPrototypeOf(list, AddressList.prototype);
+    Object.setPrototypeOf(list.arena, Arena.prototype);
+    Object.setPrototypeOf(list.index, KeyIndex.prototype);
+  }
 }
 
 /**
