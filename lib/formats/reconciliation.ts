@@ -157,7 +157,9 @@ export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTab
   else if (rc >= 0) text += cl.upnLen[rc];
   const b = w.next(4 * text + FIXED_ROOM);
 
-  let p = o >= 0 ? putField(b, w.pos, ob, upnAt, upnEnd) : putFieldAs(b, w.pos, cb, upnAt, upnEnd, cUpnGuarded);
+  // One call for either side's UPN: a call made first in the cloud rows' phase would throw the optimised code away there.
+  const upnFrom = o >= 0 ? ob : cb;
+  let p = putFieldAs(b, w.pos, upnFrom, upnAt, upnEnd, o >= 0 ? upnEnd > upnAt && isFormulaStart(ob[upnAt]) : cUpnGuarded);
   b[p++] = COMMA;
   p = putAscii(b, p, row.status);
   b[p++] = COMMA;
