@@ -3,8 +3,7 @@
  * classification needs (memory grows with rows, never with the file's other columns).
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type ErrorContext, IdreconError, type IdreconErrorCode } from '../errors';
 import type { Indexes } from '../core/classify';
 import { type ColumnAt, CloudRows, type OnpremOptions, OnpremRows } from '../core/records';
@@ -13,6 +12,7 @@ import { type ColumnIndexes, type ColumnSpec, hasColumn, resolveColumns } from '
 import { type CsvReadOptions, type CsvStats, RawRecord, readCsv, scanCsv } from '../io/csv-reader';
 import { ONPREM_CSV_COLUMNS, onpremRow } from '../formats/onprem-users';
 import { isLdifFile, scanLdif } from '../io/ldif';
+import { takeSideThread } from './side-thread';
 
 export type OnpremField = 'upn' | 'objectGuid' | 'consistencyGuid' | 'mail' | 'proxyAddresses' | 'critical';
 export type CloudField =
@@ -291,7 +291,8 @@ export async function loadBoth(
     const [on, cl] = (await Promise.all([loadSide(onprem, onRows), loadSide(cloud, onRows)])) as [Extract<Side, { kind: 'onprem' }>, Extract<Side, { kind: 'cloud' }>];
     return { onprem: on.loaded, cloud: cl.loaded, indexes: { onprem: on.indexes, cloud: cl.indexes } };
   }
-  const thread = new Worker(join(__dirname, 'side-worker.js'), { workerData: onprem });
+  const thread = takeSideThread();
+  thread.postMessage(onprem);
   // A failure on one side stops the other: this thread's reading at its next progress report.
   let failed: unknown;
   const stopOnFailure = <T>(p: Promise<T>) => p.catch((err: unknown) => Promise.reject((failed ??= err)));

@@ -29,6 +29,7 @@ import { OktaView } from './okta';
 import { type Summary, type TenantSettings, inputSummary, summaryFile, writeSummary } from '../formats/summary';
 import { classifyOptions, resolveTenantSettings } from './tenant-settings';
 import { writeAllRows } from './rows';
+import { dropSideThread } from './side-thread';
 import { readTenantSettings } from '../formats/tenant-settings';
 
 /** What reconcile is asked to do: the checked options of lib/commands/reconcile.ts. */
@@ -99,6 +100,7 @@ export async function reconcileFiles(args: ReconcileOptions, stderr: NodeJS.Writ
     explicit: { upn: args.cloudUpnColumn, objectId: args.cloudIdColumn, immutableId: args.cloudImmutableIdColumn, syncEnabled: args.cloudSyncColumn },
   };
   const threads = args.threads ?? (await defaultThreads(args.onprem, args.cloud));
+  if (threads < 2) await dropSideThread();
   const loaded = await loadBoth(onpremRequest, cloudRequest, threads, onRows);
   progress.done();
   try {

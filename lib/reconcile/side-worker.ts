@@ -7,7 +7,7 @@
  * back (transferred, not copied). At the end it sends its counts and the cloud users its rows
  * take over, for the main thread's cloud rows.
  */
-import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { Classifier, type Takeover } from '../core/classify';
 import { IdreconError } from '../errors';
 import { BufferPool } from '../io/buffer-pool';
@@ -15,9 +15,9 @@ import { type Block, BlockWriter, CHUNK_BYTES } from './blocks';
 import { type LoadRequest, type WorkerMessage, loadSide, reviveTables } from './load';
 import { Phase, type RowsMessage, type RowsWorkerData, takeBlocks } from './rows';
 
-async function main(port: MessagePort): Promise<void> {
+async function main(port: MessagePort, req: LoadRequest): Promise<void> {
   try {
-    const side = await loadSide(workerData as LoadRequest, (file, rows) => port.postMessage({ type: 'rows', file, rows } satisfies WorkerMessage));
+    const side = await loadSide(req, (file, rows) => port.postMessage({ type: 'rows', file, rows } satisfies WorkerMessage));
     port.postMessage({ type: 'done', side } satisfies WorkerMessage);
   } catch (err) {
     port.postMessage((err instanceof IdreconError ? { type: 'error', code: err.code, message: err.message, context: err.context } : crash(err)) satisfies WorkerMessage);
@@ -57,4 +57,5 @@ function crashReported(port: MessagePort, work: () => void): void {
 /** A bug in this thread, for the main thread to report as one (exit 1, the stack with IDRECON_DEBUG). */
 const crash = (err: unknown) => ({ type: 'crash' as const, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
 
-void main(parentPort!);
+// Started before it is needed (side-thread.ts): the file to read is the first message.
+parentPort!.once('message', (req: LoadRequest) => void main(parentPort!, req));
