@@ -262,7 +262,9 @@ export class OnpremRows extends RowReader {
     t.consistencyGuidKind[row] = cg.kind === 'guid' ? GuidKind.Guid : GuidKind.Empty;
     const source = this.opts.sourceAnchor;
     const attribute: AnchorAttribute = source === 'auto' ? (consistencyGuid && cg.kind !== 'empty' ? 'mS-DS-ConsistencyGuid' : 'objectGUID') : source;
-    const [column, parsed] = attribute === 'objectGUID' ? [objectGuid, og] : [consistencyGuid, cg];
+    // Two choices, not a pair destructured: that pair was an array made for every row.
+    const column = attribute === 'objectGUID' ? objectGuid : consistencyGuid;
+    const parsed = attribute === 'objectGUID' ? og : cg;
     const invalid =
       shapeProblem(r, this.headerCount) ??
       (t.upnLen[row] === 0 ? upnProblem(upn.name) : undefined) ??
