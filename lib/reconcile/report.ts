@@ -26,6 +26,13 @@ interface Kind {
   n: number;
 }
 
+/** The map under `key`, made when missing. */
+function inner<V>(m: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let v = m.get(key);
+  if (!v) m.set(key, (v = new Map()));
+  return v;
+}
+
 export class SummaryCounter {
   private outputRows = 0;
   private joined = 0;
@@ -46,9 +53,11 @@ export class SummaryCounter {
   private kind(status: Status, reason: string, outcome: string, why: string): Kind {
     const last = this.last;
     if (last && last.status === status && last.reason === reason && last.outcome === outcome && last.why === why) return last;
-    const at = <V>(m: Map<string, V>, key: string, make: () => V): V => m.get(key) ?? m.set(key, make()).get(key)!;
-    const byOutcome = at(at(this.kinds, status, () => new Map()), reason, () => new Map());
-    return (this.last = at(at(byOutcome, outcome, () => new Map()), why, () => ({ status, reason, outcome, why, n: 0 })));
+    // No closures: this runs for a good part of the rows, and what it allocated grew the heap.
+    const byWhy = inner(inner(inner(this.kinds, status), reason), outcome);
+    let kind = byWhy.get(why);
+    if (!kind) byWhy.set(why, (kind = { status, reason, outcome, why, n: 0 }));
+    return (this.last = kind);
   }
 
   private allKinds(): Kind[] {
