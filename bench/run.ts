@@ -1,6 +1,7 @@
 /**
- * npm run bench: the reconcile suite runs `idrecon reconcile` (the built CLI, as a whole process),
- * the same job done by DuckDB and the lean query an admin would write in DuckDB
+ * npm run bench: the reconcile suite runs `idrecon reconcile` (the built CLI, as a whole process,
+ * on the Node.js running the bench and on each supported LTS line bench/node installs), the same
+ * job done by DuckDB and the lean query an admin would write in DuckDB
  * (bench/duckdb-reconcile.ts, their own processes) alternately on seeded exports of each size,
  * checks that idrecon and the whole-job DuckDB give the same count per status, and reports wall
  * time, CPU time and peak RSS (GNU time, Debian package `time`), the ratios to both DuckDB jobs and MB/s; the table
@@ -48,7 +49,27 @@ interface Timed {
   stdout: string;
 }
 
-type Tool = 'idrecon' | 'DuckDB' | 'DuckDB lean';
+/** idrecon on one Node.js, or one of the two DuckDB jobs. */
+type Tool = string;
+
+/** A Node.js to time idrecon on: the one running the bench, then each supported LTS line bench/node installed. */
+interface Runtime {
+  tool: Tool;
+  node: string;
+}
+
+/** The machine's Node.js, and the LTS lines of bench/node/package.json that are installed (they are optional: Linux x64 only). */
+function runtimes(): Runtime[] {
+  const own: Runtime = { tool: `idrecon, Node ${process.version.slice(1)}`, node: process.execPath };
+  const lts = join(ROOT, 'bench', 'node');
+  const wanted = Object.keys((JSON.parse(readFileSync(join(lts, 'package.json'), 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies);
+  const installed = wanted
+    .map((name) => join(lts, 'node_modules', name, 'bin', 'node'))
+    .filter((node) => existsSync(node))
+    .map((node) => ({ node, version: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim().slice(1) }))
+    .filter(({ version }) => version && version !== own.tool.slice('idrecon, Node '.length));
+  return [own, ...installed.map(({ node, version }) => ({ tool: `idrecon, Node ${version}`, node }))];
+}
 
 interface Result {
   tool: Tool;
@@ -64,9 +85,9 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Runs node with `args` under GNU time: wall seconds and peak RSS of the whole process. */
-function timed(what: string, args: string[]): Timed {
-  const r = spawnSync(TIME, ['-f', '%e %U %S %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/** Runs `node` (this one unless said) with `args` under GNU time: wall seconds and peak RSS of the whole process. */
+function timed(what: string, args: string[], node = process.execPath): Timed {
+  const r = spawnSync(TIME, ['-f', '%e %U %S %M', node, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw new Error(`cannot run ${TIME} (GNU time, Debian package \`time\`): ${r.error.message}`);
   const lines = r.stderr.trim().split('\n');
   if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${lines.slice(-20).join('\n')}`);
@@ -118,18 +139,22 @@ async function reconcileSuite(): Promise<string> {
   const agreed: [string, Counts][] = [];
   let duckdbVersion = '';
   let threadsUsed = 0;
+  const nodes = runtimes();
   for (const n of sizes) {
     const { onprem, cloud } = await inputs(n);
     const inputMb = (statSync(onprem).size + statSync(cloud).size) / 1e6;
-    const idrecon: Result = { tool: 'idrecon', size: n, walls: [], cpus: [], rss: [], inputMb };
-    const duckdb: Result = { tool: 'DuckDB', size: n, walls: [], cpus: [], rss: [], inputMb };
-    const lean: Result = { tool: 'DuckDB lean', size: n, walls: [], cpus: [], rss: [], inputMb };
+    const result = (tool: Tool): Result => ({ tool, size: n, walls: [], cpus: [], rss: [], inputMb });
+    const idrecon = nodes.map((r) => result(r.tool));
+    const duckdb = result('DuckDB');
+    const lean = result('DuckDB lean');
     const idreconOut = join(dir, `out-idrecon-${n}`);
     const duckdbOut = join(dir, `out-duckdb-${n}.csv`);
     const leanOut = join(dir, `out-duckdb-lean-${n}.csv`);
     for (let i = 0; i < runs; i++) {
-      const a = timed('idrecon reconcile', [CLI, 'reconcile', '--onprem', onprem, '--cloud', cloud, '--out', idreconOut]);
-      const idreconCounts = (JSON.parse(readFileSync(join(idreconOut, 'summary.json'), 'utf8')) as { status: Counts }).status;
+      const timings = nodes.map((r) => {
+        const t = timed(`idrecon reconcile (${r.tool})`, [CLI, 'reconcile', '--onprem', onprem, '--cloud', cloud, '--out', idreconOut], r.node);
+        return { t, counts: (JSON.parse(readFileSync(join(idreconOut, 'summary.json'), 'utf8')) as { status: Counts }).status };
+      });
       const threads = duckdbThreads ? ['--threads', duckdbThreads] : [];
       const b = timed('DuckDB reconcile', [DUCKDB_SCRIPT, '--onprem', onprem, '--cloud', cloud, '--out', duckdbOut, ...threads]);
       const c = timed('DuckDB lean query', [DUCKDB_SCRIPT, '--lean', '--onprem', onprem, '--cloud', cloud, '--out', leanOut, ...threads]);
@@ -137,28 +162,27 @@ async function reconcileSuite(): Promise<string> {
       duckdbVersion = duck.duckdb;
       threadsUsed = duck.threads;
       const duckCounts = await statusCounts(duckdbOut);
-      if (!sameCounts(idreconCounts, duckCounts)) {
-        throw new Error(
-          `idrecon and DuckDB disagree on the counts per status for ${fmt(n)} users (run ${i + 1}):\n` +
-            countsTable([
-              ['idrecon', idreconCounts],
-              ['DuckDB', duckCounts],
-            ]),
-        );
-      }
-      if (i === 0) agreed.push([fmt(n), idreconCounts]);
-      for (const [r, t] of [
-        [idrecon, a],
-        [duckdb, b],
-        [lean, c],
-      ] as const) {
+      timings.forEach(({ counts }, k) => {
+        if (!sameCounts(counts, duckCounts)) {
+          throw new Error(
+            `idrecon and DuckDB disagree on the counts per status for ${fmt(n)} users (run ${i + 1}, ${nodes[k].tool}):\n` +
+              countsTable([
+                ['idrecon', counts],
+                ['DuckDB', duckCounts],
+              ]),
+          );
+        }
+      });
+      if (i === 0) agreed.push([fmt(n), timings[0].counts]);
+      for (const [r, t] of [...timings.map(({ t }, k) => [idrecon[k], t] as const), [duckdb, b] as const, [lean, c] as const]) {
         r.walls.push(t.wall);
         r.cpus.push(t.cpu);
         r.rss.push(t.rssMb);
       }
-      console.error(`${fmt(n)} users, run ${i + 1}/${runs}: idrecon ${a.wall.toFixed(2)} s, DuckDB ${b.wall.toFixed(2)} s, DuckDB lean ${c.wall.toFixed(2)} s; counts agree`);
+      const idreconSays = timings.map(({ t }, k) => `${nodes[k].tool} ${t.wall.toFixed(2)} s`).join(', ');
+      console.error(`${fmt(n)} users, run ${i + 1}/${runs}: ${idreconSays}, DuckDB ${b.wall.toFixed(2)} s, DuckDB lean ${c.wall.toFixed(2)} s; counts agree`);
     }
-    results.push(idrecon, duckdb, lean);
+    results.push(...idrecon, duckdb, lean);
   }
 
   const wallOf = (tool: Tool, size: number): number => median(results.find((r) => r.tool === tool && r.size === size)!.walls);
@@ -171,7 +195,7 @@ async function reconcileSuite(): Promise<string> {
       return `| ${r.tool} | ${fmt(r.size)} | ${wall.toFixed(2)} | ${median(r.cpus).toFixed(2)} | ${Math.max(...r.rss).toFixed(0)} | ${ratio('DuckDB')} | ${ratio('DuckDB lean')} | ${r.inputMb.toFixed(r.inputMb < 10 ? 1 : 0)} | ${(r.inputMb / wall).toFixed(1)} |`;
     }),
   ].join('\n');
-  const perMillion = (tool: Result['tool']): string =>
+  const perMillion = (tool: Tool): string =>
     results
       .filter((r) => r.tool === tool)
       .map((r) => `${((median(r.walls) / r.size) * 1e6).toFixed(1)} s at ${fmt(r.size)}`)
@@ -184,15 +208,15 @@ async function reconcileSuite(): Promise<string> {
     '<!-- Written by `npm run bench`; anything between these two markers is replaced on the next run. -->',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores), ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; the bench on Node ${process.version}, idrecon on ${nodes.map((r) => r.tool.slice('idrecon, '.length)).join(', ')}; ` +
       `DuckDB ${duckdbVersion} (@duckdb/node-api ${pkg.dependencies['@duckdb/node-api']}, ${threadsUsed} threads); idrecon ${measured}. ` +
       `Median of ${runs} runs of each tool, run alternately; peak RSS is the highest of the runs; load average ${os.loadavg()[0].toFixed(2)} at the end.`,
     '',
     table,
     '',
-    `Wall time per million users: idrecon ${perMillion('idrecon')}; DuckDB ${perMillion('DuckDB')}; DuckDB lean ${perMillion('DuckDB lean')}.`,
+    `Wall time per million users: ${[...nodes.map((r) => r.tool), 'DuckDB', 'DuckDB lean'].map((tool) => `${tool} ${perMillion(tool)}`).join('; ')}.`,
     '',
-    'Rows per status (idrecon and the whole-job DuckDB agreed on every run):',
+    'Rows per status (idrecon, on every Node, and the whole-job DuckDB agreed on every run):',
     '',
     countsTable(agreed),
     END,
