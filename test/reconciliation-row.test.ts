@@ -8,7 +8,7 @@
 import { guardCell } from '../lib/core/cell-guard';
 import type { ReconRow } from '../lib/core/classify';
 import { fromImmutableId, toDisplay, toImmutableId } from '../lib/core/guid';
-import { ANCHOR_ATTRIBUTES, Anchor, CloudTable, GuidKind, IdKind, OBJECT_ID_BYTES, OnpremTable } from '../lib/core/tables';
+import { ANCHOR_ATTRIBUTES, Anchor, CloudTable, GuidKind, IdKind, ObjectId, OnpremTable } from '../lib/core/tables';
 import { RECONCILIATION_COLUMNS, writeReconciliationRow } from '../lib/formats/reconciliation';
 import { CsvBytes, csvRecords } from '../lib/io/csv-writer';
 
@@ -56,13 +56,13 @@ function tables(roles: boolean): Tables {
     // Every third object id is a GUID kept as its bytes, as CloudRows keeps a lower-case one.
     if (i % 3 === 1) {
       cl.objectIds.set(GUIDS[(i >> 1) % 2], c * 16);
-      cl.objectIdLen[c] = OBJECT_ID_BYTES;
+      cl.objectIdKind[c] = ObjectId.Bytes;
     } else {
-      [cl.objectIdAt[c], cl.objectIdLen[c]] = put(cl, TEXTS[(i + 2) % TEXTS.length]);
+      cl.setObjectIdText(c, ...put(cl, TEXTS[(i + 2) % TEXTS.length]));
     }
     cl.idKind[c] = [IdKind.Guid, IdKind.Guid, IdKind.Other, IdKind.Empty][i % 4];
-    cl.ids.set(GUIDS[(i >> 1) % 2], c * 16);
-    [cl.idAt[c], cl.idLen[c]] = put(cl, TEXTS[(i + 5) % TEXTS.length]);
+    if (cl.idKind[c] === IdKind.Other) cl.setOtherId(c, ...put(cl, TEXTS[(i + 5) % TEXTS.length]));
+    else cl.ids.set(GUIDS[(i >> 1) % 2], c * 16);
     cl.sync[c] = i % 3;
     if (roles) {
       [cl.rolesAt[c], cl.rolesLen[c]] = put(cl, i % 2 ? 'Global Administrator;User Administrator (eligible)' : TEXTS[(i + 7) % TEXTS.length]);
@@ -86,8 +86,8 @@ function tables(roles: boolean): Tables {
     },
     clText: (c) => ({
       upn: cl.upn(c),
-      id: [() => '', () => toImmutableId(cl.ids.slice(c * 16, c * 16 + 16)), () => text(cl, cl.idAt, cl.idLen, c)][cl.idKind[c]](),
-      objectId: cl.objectIdLen[c] === OBJECT_ID_BYTES ? toDisplay(cl.objectIds.slice(c * 16, c * 16 + 16)) : text(cl, cl.objectIdAt, cl.objectIdLen, c),
+      id: [() => '', () => toImmutableId(cl.ids.slice(c * 16, c * 16 + 16)), () => cl.arena.text(cl.otherIdAt(c), cl.otherIdLen(c))][cl.idKind[c]](),
+      objectId: cl.objectIdKind[c] === ObjectId.Bytes ? toDisplay(cl.objectIds.slice(c * 16, c * 16 + 16)) : cl.arena.text(cl.objectIdTextAt(c), cl.objectIdTextLen(c)),
       sync: SYNC[cl.sync[c]],
       roles: roles ? text(cl, cl.rolesAt, cl.rolesLen, c) : '',
       privileged: roles ? PRIVILEGED[cl.privileged[c]] : '',

@@ -240,7 +240,7 @@ export class Classifier {
   }
 
   private otherIdText(c: number): string {
-    return this.cl.arena.text(this.cl.idAt[c], this.cl.idLen[c]);
+    return this.cl.arena.text(this.cl.otherIdAt(c), this.cl.otherIdLen(c));
   }
 
   /** `at`: where the on-prem row's expected ImmutableID bytes are in on.guids. */

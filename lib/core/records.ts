@@ -14,7 +14,7 @@ import { type AnchorCell, type HexOrder, parseAnchor } from './anchor';
 import type { AnchorAttribute, Invalid } from './statuses';
 import { readDisplayGuid, readImmutableId, readLowerDisplayGuid } from './guid';
 import { foldUpn } from './upn';
-import { Anchor, type CloudTable, FNV_OFFSET, OBJECT_ID_BYTES, FNV_PRIME, GuidKind, IdKind, type OnpremTable, Role, hashBytes } from './tables';
+import { Anchor, type CloudTable, FNV_OFFSET, FNV_PRIME, GuidKind, IdKind, ObjectId, type OnpremTable, Role, hashBytes } from './tables';
 
 export type SourceAnchor = 'auto' | AnchorAttribute;
 
@@ -212,17 +212,28 @@ abstract class RowReader {
     return v === 'true' ? 1 : v === 'false' ? 2 : 0;
   }
 
+  /** Where keep() put the cell in the arena, and its length. */
+  protected keptAt = 0;
+  protected keptLen = 0;
+
   /** Copies trimmed cell i into the arena, noting where in at[row] and its length in len[row]. */
   protected putTrimmed(t: OnpremTable | CloudTable, r: FieldBytes, i: number | undefined, row: number, at: Int32Array, len: Int32Array): void {
+    this.keep(t, r, i);
+    at[row] = this.keptAt;
+    len[row] = this.keptLen;
+  }
+
+  /** Copies trimmed cell i (none: empty) into the arena, noting where in keptAt and its length in keptLen. */
+  protected keep(t: OnpremTable | CloudTable, r: FieldBytes, i: number | undefined): void {
     if (i === undefined) {
-      at[row] = len[row] = 0;
+      this.keptAt = this.keptLen = 0;
     } else if (this.asciiTrim(r, i)) {
-      at[row] = t.arena.copy(r.buf, this.from, this.to);
-      len[row] = this.to - this.from;
+      this.keptAt = t.arena.copy(r.buf, this.from, this.to);
+      this.keptLen = this.to - this.from;
     } else {
       const put = t.arena.put(this.text(r, i).trim());
-      at[row] = put.at;
-      len[row] = put.len;
+      this.keptAt = put.at;
+      this.keptLen = put.len;
     }
   }
 }
@@ -354,9 +365,10 @@ export class CloudRows extends RowReader {
   private objectId(r: FieldBytes, i: number | undefined, row: number): void {
     const t = this.table;
     if (i !== undefined && this.asciiTrim(r, i) && this.to - this.from === 36 && readLowerDisplayGuid(r.buf, this.from, t.objectIds, row * 16)) {
-      t.objectIdLen[row] = OBJECT_ID_BYTES;
+      t.objectIdKind[row] = ObjectId.Bytes;
     } else {
-      this.putTrimmed(t, r, i, row, t.objectIdAt, t.objectIdLen);
+      this.keep(t, r, i);
+      t.setObjectIdText(row, this.keptAt, this.keptLen);
     }
   }
 
@@ -382,7 +394,8 @@ export class CloudRows extends RowReader {
     if (this.asciiTrim(r, i)) {
       if (this.from === this.to) return IdKind.Empty;
       if (this.to - this.from === 24 && readImmutableId(r.buf, this.from, t.ids, row * 16)) return IdKind.Guid;
-      this.putTrimmed(t, r, i, row, t.idAt, t.idLen);
+      this.keep(t, r, i);
+      t.setOtherId(row, this.keptAt, this.keptLen);
       return IdKind.Other;
     }
     const text = this.text(r, i).trim();
@@ -390,8 +403,7 @@ export class CloudRows extends RowReader {
     const bytes = Buffer.from(text, 'utf8');
     if (bytes.length === 24 && readImmutableId(bytes, 0, t.ids, row * 16)) return IdKind.Guid;
     const put = t.arena.put(text);
-    t.idAt[row] = put.at;
-    t.idLen[row] = put.len;
+    t.setOtherId(row, put.at, put.len);
     return IdKind.Other;
   }
 }

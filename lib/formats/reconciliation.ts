@@ -5,7 +5,7 @@
  */
 import type { ReconRow } from '../core/classify';
 import { immutableIdStart, writeDisplayGuid, writeImmutableId } from '../core/guid';
-import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, OBJECT_ID_BYTES, type OnpremTable } from '../core/tables';
+import { ANCHOR_ATTRIBUTES, type CloudTable, GuidKind, IdKind, ObjectId, type OnpremTable } from '../core/tables';
 import type { ColumnSpec } from '../io/columns';
 import { type CsvBytes, fieldRoom, guardClose, guardOpen, isFormulaStart, putAscii, putField, putFieldAs, putInteger } from '../io/csv-writer';
 import { readTrimmedTable } from '../io/table';
@@ -134,11 +134,10 @@ export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTab
   if (c >= 0) {
     cUpn = cl.upnAt[c];
     cUpnEnd = cUpn + cl.upnLen[c];
-    const objectIdLen = cl.objectIdLen[c];
-    cObjectBytes = objectIdLen === OBJECT_ID_BYTES;
+    cObjectBytes = cl.objectIdKind[c] === ObjectId.Bytes;
     if (!cObjectBytes) {
-      cObject = cl.objectIdAt[c];
-      cObjectEnd = cObject + objectIdLen;
+      cObject = cl.objectIdTextAt(c);
+      cObjectEnd = cObject + cl.objectIdTextLen(c);
     }
     cId = cl.idKind[c];
     cSync = cl.sync[c];
@@ -151,7 +150,7 @@ export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTab
   const upnEnd = o >= 0 ? upnAt + on.upnLen[o] : cUpnEnd;
   let text = upnEnd - upnAt + row.status.length + row.reason.length + row.entraConnect.length + row.entraConnectReason.length;
   if (m >= 0) text += cl.upnLen[m];
-  if (cId === IdKind.Other) text += cl.idLen[c];
+  if (cId === IdKind.Other) text += cl.otherIdLen(c);
   if (c >= 0) text += cUpnEnd - cUpn + cObjectEnd - cObject + (cl.hasRoles ? cl.rolesLen[c] : 0);
   if (ro >= 0) text += on.upnLen[ro];
   else if (rc >= 0) text += cl.upnLen[rc];
@@ -175,7 +174,7 @@ export function writeReconciliationRow(w: CsvBytes, row: ReconRow, on: OnpremTab
   if (anchorAt >= 0) p = putImmutableId(b, p, on.guids, anchorAt, isFormulaStart(immutableIdStart(on.guids[anchorAt])));
   b[p++] = COMMA;
   if (cId === IdKind.Guid) p = putImmutableId(b, p, cl.ids, c * 16, cIdGuarded);
-  else if (cId === IdKind.Other) p = putField(b, p, cb, cl.idAt[c], cl.idAt[c] + cl.idLen[c]);
+  else if (cId === IdKind.Other) p = putField(b, p, cb, cl.otherIdAt(c), cl.otherIdAt(c) + cl.otherIdLen(c));
   b[p++] = COMMA;
   if (o >= 0) p = putAscii(b, p, ANCHOR_NAMES[on.anchor[o]] ?? '');
   b[p++] = COMMA;

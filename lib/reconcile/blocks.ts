@@ -6,7 +6,7 @@
  * may show), so the files are those one thread would write.
  */
 import { type Classifier, type ReconRow, type Status, blankRow } from '../core/classify';
-import { type CloudTable, OBJECT_ID_BYTES, type OnpremTable } from '../core/tables';
+import { type CloudTable, ObjectId, type OnpremTable } from '../core/tables';
 import { writeReconciliationRow } from '../formats/reconciliation';
 import { rejectFields } from '../formats/rejects';
 import type { BufferPool } from '../io/buffer-pool';
@@ -93,11 +93,11 @@ export class BlockWriter {
     let sum = 0;
     for (let i = 0; i < n; i++) {
       const c = partners[i];
-      if (c >= 0) sum ^= cl.idKind[c] + cl.ids[c * 16] + cl.sync[c] + cl.upnAt[c] + cl.upnLen[c] + cl.objectIdAt[c] + cl.objectIdLen[c] + cl.line[c];
+      if (c >= 0) sum ^= cl.idKind[c] + cl.ids[c * 16] + cl.sync[c] + cl.upnAt[c] + cl.upnLen[c] + cl.objectIdKind[c] + cl.objectIds[c * 16] + cl.line[c];
     }
     for (let i = 0; i < n; i++) {
       const c = partners[i];
-      if (c >= 0) sum ^= b[cl.upnAt[c]] + (cl.objectIdLen[c] === OBJECT_ID_BYTES ? cl.objectIds[c * 16] : b[cl.objectIdAt[c]]);
+      if (c >= 0) sum ^= b[cl.upnAt[c]] + (cl.objectIdKind[c] === ObjectId.Bytes ? 0 : b[cl.objectIdTextAt(c)]);
     }
     // Kept, so the reads are not left out as unused.
     this.warmth = sum;

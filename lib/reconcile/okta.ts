@@ -144,7 +144,7 @@ export class OktaView {
     const cloudKind = cl.idKind[c];
     if (cloudKind !== kind) return false;
     if (kind === IdKind.Guid) return sameBytes(this.ids, k * 16, cl.ids, c * 16, 16);
-    if (kind === IdKind.Other) return this.idLen[k] === cl.idLen[c] && sameBytes(this.arena.bytes, this.idAt[k], cl.arena.bytes, cl.idAt[c], cl.idLen[c]);
+    if (kind === IdKind.Other) return this.idLen[k] === cl.otherIdLen(c) && sameBytes(this.arena.bytes, this.idAt[k], cl.arena.bytes, cl.otherIdAt(c), this.idLen[k]);
     return true;
   }
 
