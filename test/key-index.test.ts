@@ -1,8 +1,11 @@
 /**
- * The join indexes: the first row of each key, repeats flagged on it, -1 for a key no row has,
+ * The join indexes: the first row of each key, repeats flagged on every row of the key, -1 for a key no row has,
  * however the keys' hashes collide (a slot keeps part of the hash, so equal parts must still compare bytes).
  */
 import { Anchor, GuidIndex, IdKind, KeyIndex, hashBytes } from '../lib/core/tables';
+
+/** Rows 0 to n - 1. */
+const rowsUpTo = (n: number): number[] => Array.from({ length: n }, (_, r) => r);
 
 /** Text keys in one arena, with the hash of each given (or hashBytes). */
 function textKeys(keys: string[], hash = (k: string, b: Uint8Array, at: number) => hashBytes(b, at, Buffer.byteLength(k))) {
@@ -25,8 +28,9 @@ function textKeys(keys: string[], hash = (k: string, b: Uint8Array, at: number) 
 
 test('a text index keeps the first row of each key and flags the keys that repeat', () => {
   const { index, find } = textKeys(['ann', 'bob', 'ann', '', 'carl', 'ann', 'bo']);
-  expect([...index.first]).toEqual([0, 1, 0, -1, 4, 0, 6]);
-  expect([...index.repeated]).toEqual([1, 0, 0, 0, 0, 0, 0]);
+  expect(rowsUpTo(7).map((r) => index.firstOf(r))).toEqual([0, 1, 0, -1, 4, 0, 6]);
+  expect(rowsUpTo(7).map((r) => index.isRepeated(r))).toEqual([true, false, true, false, false, true, false]);
+  expect(rowsUpTo(7).map((r) => index.isFirst(r))).toEqual([true, true, false, false, true, false, true]);
   expect([find('ann'), find('bob'), find('bo'), find('carl'), find('dave'), find('b')]).toEqual([0, 1, 6, 4, -1, -1]);
 });
 
@@ -35,18 +39,18 @@ test('keys with the same hash, or the same slot and another hash, are still told
   const same = (k: string) => (k.length % 2 === 0 ? 7 : 7 | (1 << 30));
   const keys = ['aa', 'b', 'cc', 'd', 'aa', 'dd', 'b', 'eee'];
   const { index, find } = textKeys(keys, same);
-  expect([...index.first]).toEqual([0, 1, 2, 3, 0, 5, 1, 7]);
-  expect([...index.repeated]).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);
+  expect(rowsUpTo(8).map((r) => index.firstOf(r))).toEqual([0, 1, 2, 3, 0, 5, 1, 7]);
+  expect(rowsUpTo(8).map((r) => index.isRepeated(r))).toEqual([true, true, false, false, true, false, true, false]);
   expect(['aa', 'b', 'cc', 'd', 'dd', 'eee', 'ee', 'f'].map((k) => find(k))).toEqual([0, 1, 2, 3, 5, 7, -1, -1]);
   // A key looked up with another hash than it was added with is not found: the hash picks the slot and the tag.
   expect(find('aa', 7 | (1 << 30))).toBe(-1);
 });
 
-test('a text index of many keys finds each, with repeats flagged on the first row only', () => {
+test('a text index of many keys finds each, with repeats flagged on every row of the key', () => {
   const keys = Array.from({ length: 5000 }, (_, i) => `user${i % 4000}@contoso.com`);
   const { index, find } = textKeys(keys);
-  keys.forEach((_, i) => expect(index.first[i]).toBe(i % 4000));
-  expect(index.repeated.reduce((n, r) => n + r, 0)).toBe(1000);
+  keys.forEach((_, i) => expect(index.firstOf(i)).toBe(i % 4000));
+  expect(rowsUpTo(keys.length).filter((r) => index.isRepeated(r))).toHaveLength(2000);
   expect(find('user3999@contoso.com')).toBe(3999);
   expect(find('user4000@contoso.com')).toBe(-1);
 });
@@ -59,8 +63,8 @@ test('a GUID index reads 16-byte keys at row * 16, or at the anchor attribute of
   for (let r = 0; r < rows; r++) ids.set(guid(r % 2500), r * 16);
   const byId = new GuidIndex(rows, ids, null);
   for (let r = 0; r < rows; r++) if (r !== 7) byId.add(r);
-  expect([byId.first[7], byId.first[2507], byId.first[2600]]).toEqual([-1, 2507, 100]);
-  expect([byId.repeated[100], byId.repeated[600], byId.repeated[2507]]).toEqual([1, 0, 0]);
+  expect([byId.firstOf(7), byId.firstOf(2507), byId.firstOf(2600)]).toEqual([-1, 2507, 100]);
+  expect([byId.isRepeated(100), byId.isRepeated(2600), byId.isRepeated(600), byId.isRepeated(2507)]).toEqual([true, true, false, false]);
   expect([byId.find(guid(100), 0), byId.find(guid(2499), 0), byId.find(guid(2500), 0)]).toEqual([100, 2499, -1]);
 
   // On-prem rows: objectGUID at row * 32, mS-DS-ConsistencyGuid at row * 32 + 16; the anchor says which is the key.
@@ -74,7 +78,7 @@ test('a GUID index reads 16-byte keys at row * 16, or at the anchor attribute of
   const byAnchor = new GuidIndex(3, guids, anchor);
   byAnchor.add(0);
   byAnchor.add(1);
-  expect([...byAnchor.first]).toEqual([0, 0, -1]);
+  expect(rowsUpTo(3).map((r) => byAnchor.firstOf(r))).toEqual([0, 0, -1]);
   expect([byAnchor.find(guid(1), 0), byAnchor.find(guid(2), 0), byAnchor.find(guid(3), 0)]).toEqual([0, -1, -1]);
 });
 
@@ -128,7 +132,7 @@ test('addAll adds, in order, the rows that have a key: on-prem rows with an anch
   for (const index of [new GuidIndex(rows, ids, null, idKind), new GuidIndex(rows, guids, anchor)]) {
     index.addAll();
     const firstWithKey = (r: number) => [r % 1000, (r % 1000) + 1000, (r % 1000) + 2000].find((x) => x % 7 !== 0)!;
-    for (let r = 0; r < rows; r++) expect(index.first[r]).toBe(r % 7 === 0 ? -1 : firstWithKey(r));
+    for (let r = 0; r < rows; r++) expect(index.firstOf(r)).toBe(r % 7 === 0 ? -1 : firstWithKey(r));
     expect(index.find(guid(7), 0)).toBe(1007);
     expect(index.find(guid(1000), 0)).toBe(-1);
   }

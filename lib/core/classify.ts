@@ -163,14 +163,14 @@ export class Classifier {
   /** On-prem row `o`'s verdict, filled into `r`; `c`: the first cloud row with its UPN key, or -1, if already looked up. */
   onpremRow(o: number, r: ReconRow, c = this.on.keyLen[o] === 0 ? -1 : this.cloudWithKeyOf(o)): ReconRow {
     const { on, cl } = this;
-    const dup = this.duplicateReason(this.onByUpn.first[o], c);
+    const dup = this.duplicateReason(o, c);
     // A row joins its cloud partner only when the key is on neither side twice.
     if (c >= 0 && !dup) this.joined[c] = 1;
     const bad = on.invalid.size === 0 ? undefined : on.invalid.get(o);
     if (bad) return fill(r, 'invalid', bad.reason, o, dup ? -1 : c);
     if (dup) return fill(r, 'duplicate', dup, o, -1);
     const at = on.anchorAt(o);
-    if (this.onByAnchor.repeated[this.onByAnchor.first[o]]) return fill(r, 'duplicate', 'duplicate-anchor-onprem', o, c);
+    if (this.onByAnchor.isRepeated(o)) return fill(r, 'duplicate', 'duplicate-anchor-onprem', o, c);
     if (c >= 0 && cl.invalid.size > 0 && cl.invalid.has(c)) return fill(r, 'invalid', cl.invalid.get(c)!.reason, o, c);
     if (c >= 0) return this.comparePair(r, o, c, at);
     const holder = this.otherHolder(on.guids, at, -1);
@@ -204,7 +204,7 @@ export class Classifier {
     const cl = this.cl;
     const bad = cl.invalid.size === 0 ? undefined : cl.invalid.get(c);
     if (bad) return fill(r, 'invalid', bad.reason, -1, c);
-    const dup = cl.keyLen[c] === 0 ? undefined : this.duplicateReason(this.onWithKeyOf(c), this.cloudByUpn.first[c]);
+    const dup = cl.keyLen[c] === 0 ? undefined : this.duplicateReason(this.onWithKeyOf(c), c);
     if (dup) return fill(r, 'duplicate', dup, -1, c);
     return this.cloudOnly(r, c);
   }
@@ -226,10 +226,10 @@ export class Classifier {
     return this.cloudByUpn.find(on.arena.bytes, on.keyAt[o], on.keyLen[o], on.keyHash[o]);
   }
 
-  /** `o`, `c`: the first row of the key on each side, or -1 (an empty key is on neither). */
+  /** `o`, `c`: a row of the key on each side, or -1 (an empty key is on neither). */
   private duplicateReason(o: number, c: number): Reason | undefined {
-    if (o >= 0 && this.onByUpn.repeated[o]) return 'duplicate-upn-onprem';
-    if (c >= 0 && this.cloudByUpn.repeated[c]) return 'duplicate-upn-cloud';
+    if (o >= 0 && this.onByUpn.isRepeated(o)) return 'duplicate-upn-onprem';
+    if (c >= 0 && this.cloudByUpn.isRepeated(c)) return 'duplicate-upn-cloud';
     return undefined;
   }
 

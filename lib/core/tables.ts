@@ -410,10 +410,13 @@ abstract class Slots {
   protected readonly mask: number;
   /** The bits of a slot that hold row + 1. */
   protected readonly rowMask: number;
-  /** 1 on the first row of a key that occurs again. */
-  readonly repeated: Uint8Array;
-  /** For each row added, the first row with its key (itself, mostly); -1 for rows not added. */
-  readonly first: Int32Array;
+  /**
+   * A byte per row: ADDED once the row is in, with LATER when an earlier row has its key, and
+   * REPEATED on every row of a key that more than one row has. One byte where the first row of
+   * each row's key took four more (16 MB for the four indexes at a million users); the first
+   * row of a later one is found again when asked (firstOf), which only tests do.
+   */
+  protected readonly rowState: Uint8Array;
 
   constructor(rows: number) {
     let size = 1024;
@@ -421,10 +424,43 @@ abstract class Slots {
     this.slots = i32(size);
     this.mask = size - 1;
     this.rowMask = rows === 0 ? 0 : -1 >>> Math.clz32(rows);
-    this.repeated = u8(rows);
-    this.first = i32(rows).fill(-1);
+    this.rowState = u8(rows);
+  }
+
+  /** Whether another row has the row's key. */
+  isRepeated(row: number): boolean {
+    return (this.rowState[row] & REPEATED) !== 0;
+  }
+
+  /** Whether the row is the first with its key (false for a row not added). */
+  isFirst(row: number): boolean {
+    return (this.rowState[row] & (ADDED | LATER)) === ADDED;
+  }
+
+  /** The first row with the row's key (itself, mostly); -1 for a row not added. */
+  firstOf(row: number): number {
+    const state = this.rowState[row];
+    return state === 0 ? -1 : state & LATER ? this.findRow(row) : row;
+  }
+
+  /** The first row with the key of `row`. */
+  protected abstract findRow(row: number): number;
+
+  /** Notes a row whose key no earlier row has. */
+  protected added(row: number): void {
+    this.rowState[row] = ADDED;
+  }
+
+  /** Notes a row whose key `first` has. */
+  protected addedAgain(row: number, first: number): void {
+    this.rowState[first] |= REPEATED;
+    this.rowState[row] = ADDED | LATER | REPEATED;
   }
 }
+
+const ADDED = 1;
+const LATER = 2;
+const REPEATED = 4;
 
 /** Rows by a text key: bytes [at[row], at[row] + len[row]) of `bytes`, its hash (hashBytes) in hash[row]. */
 export class KeyIndex extends Slots {
@@ -446,7 +482,7 @@ export class KeyIndex extends Slots {
    * misses all at once, then its rows put in; one row after another would wait for each miss.
    */
   addAll(): void {
-    const rows = this.first.length;
+    const rows = this.rowState.length;
     for (let from = 0; from < rows; from += 32) {
       const to = Math.min(rows, from + 32);
       let held = 0;
@@ -467,13 +503,12 @@ export class KeyIndex extends Slots {
       const held = this.slots[s];
       if (held === 0) {
         this.slots[s] = (row + 1) | tag;
-        this.first[row] = row;
+        this.added(row);
         return;
       }
       const other = (held & this.rowMask) - 1;
       if ((held ^ tag) >>> 0 <= this.rowMask && this.len[other] === len && sameBytes(this.bytes, this.at[other], this.bytes, at, len)) {
-        this.repeated[other] = 1;
-        this.first[row] = other;
+        this.addedAgain(row, other);
         return;
       }
       s = (s + 1) & this.mask;
@@ -518,6 +553,10 @@ export class KeyIndex extends Slots {
   }
 
   /** The first row whose key is bytes [at, at + len) of `b`, `hash` its hashBytes; -1 when none is. */
+  protected findRow(row: number): number {
+    return this.find(this.bytes, this.at[row], this.len[row], this.hash[row]);
+  }
+
   find(b: Uint8Array, at: number, len: number, hash: number): number {
     const tag = hash & ~this.rowMask;
     let s = hash & this.mask;
@@ -580,7 +619,7 @@ export class GuidIndex extends Slots {
    */
   addAll(): void {
     const hashes = new Int32Array(1024);
-    const rows = this.first.length;
+    const rows = this.rowState.length;
     for (let from = 0; from < rows; from += hashes.length) {
       const to = Math.min(rows, from + hashes.length);
       for (let i = from; i < to; i++) if (this.hasKey(i)) hashes[i - from] = hashGuid(this.bytes, this.keyAt(i));
@@ -597,13 +636,12 @@ export class GuidIndex extends Slots {
       const held = this.slots[s];
       if (held === 0) {
         this.slots[s] = (row + 1) | tag;
-        this.first[row] = row;
+        this.added(row);
         return;
       }
       const other = (held & this.rowMask) - 1;
       if ((held ^ tag) >>> 0 <= this.rowMask && sameBytes(this.bytes, this.keyAt(other), this.bytes, at, 16)) {
-        this.repeated[other] = 1;
-        this.first[row] = other;
+        this.addedAgain(row, other);
         return;
       }
       s = (s + 1) & this.mask;
@@ -611,6 +649,10 @@ export class GuidIndex extends Slots {
   }
 
   /** The first row whose key is the 16 bytes at `at` of `b`, or -1. */
+  protected findRow(row: number): number {
+    return this.find(this.bytes, this.keyAt(row));
+  }
+
   find(b: Uint8Array, at: number): number {
     const hash = hashGuid(b, at);
     const tag = hash & ~this.rowMask;

@@ -162,7 +162,7 @@ export class OktaView {
     let firsts = 0;
     let seen = 0;
     for (let i = 0; i < this.count; i++) {
-      if (this.index.first[i] !== i) continue;
+      if (!this.index.isFirst(i)) continue;
       firsts++;
       seen += this.seen[i];
     }
