@@ -143,6 +143,24 @@ describe('quarantined duplicates', () => {
   ] as const)('%s', (_, upn, errors, opts, reason) => {
     expect(predict(onprem, `${CL}\nc1,jo.smith@contoso.com,${G[1].id},,,,,,,\nc2,${upn},,,,,,,,${errors}`, opts)[1]).toBe(`${upn} cloud-only/${reason} -> out-of-scope`);
   });
+
+  test('the local part is compared lower-cased, as text for a UPN that is not ASCII (the Kelvin sign lower-cases to k)', () => {
+    const users = ['Ann.Lee@contoso.com', 'J\u00d6rg@contoso.com', '\u212aim@contoso.com', '@contoso.com', 'noat', 'b@c@contoso.com'];
+    const guids = [G[1], G[2], G[3], G[4], G[5], G[6]].map((g) => g.guid);
+    const onpremUsers = users.map((u, i) => `${u},${guids[i]},,,`).join('\n');
+    const cloud = ['ann.lee4821', 'j\u00f6rg4821', 'kim4821', 'noat4821', 'b4821', 'b@c4821', 'ann.le4821', 'lee4821'].map((l, i) => `c${i},${l}@contoso.onmicrosoft.com,,,,,,,,`);
+    const lines = predict(`${ON}\n${onpremUsers}`, `${CL}\n${cloud.join('\n')}`).slice(users.length);
+    expect(lines).toEqual([
+      'ann.lee4821@contoso.onmicrosoft.com cloud-only/quarantined-duplicate -> out-of-scope',
+      'j\u00f6rg4821@contoso.onmicrosoft.com cloud-only/quarantined-duplicate -> out-of-scope',
+      'kim4821@contoso.onmicrosoft.com cloud-only/quarantined-duplicate -> out-of-scope',
+      'noat4821@contoso.onmicrosoft.com cloud-only/quarantined-duplicate -> out-of-scope',
+      'b4821@contoso.onmicrosoft.com cloud-only/quarantined-duplicate -> out-of-scope',
+      'b@c4821@contoso.onmicrosoft.com cloud-only/unanchored -> out-of-scope',
+      'ann.le4821@contoso.onmicrosoft.com cloud-only/unanchored -> out-of-scope',
+      'lee4821@contoso.onmicrosoft.com cloud-only/unanchored -> out-of-scope',
+    ]);
+  });
 });
 
 test('classify emits on-prem rows in file order, then the cloud rows nobody joined, each record once', () => {

@@ -9,6 +9,7 @@ import {
   type AddressList,
   type CloudTable,
   IdKind,
+  LocalParts,
   type OnpremTable,
   addressesOf,
   cloudIndexes,
@@ -138,7 +139,7 @@ export class Classifier {
   /** The cloud users by address; soft match and address conflicts read them when both exports have addresses. */
   private readonly addresses: { primary: AddressList; all: AddressList } | undefined;
   /** The local parts of the on-prem UPNs, lower-cased: built when the first quarantine-shaped UPN is met. */
-  private localParts: Set<string> | undefined;
+  private localParts: LocalParts | undefined;
 
   constructor(
     private readonly on: OnpremTable,
@@ -377,7 +378,7 @@ export class Classifier {
     const onInitial = opts.initialDomain ? domain === opts.initialDomain : domain.endsWith('.onmicrosoft.com');
     if (m[2] === '+') return domain.endsWith('.onmicrosoft.com');
     if (!onInitial) return false;
-    this.localParts ??= new Set(Array.from({ length: on.count }, (_, o) => on.upn(o).toLowerCase().split('@')[0]));
+    this.localParts ??= new LocalParts(on);
     return this.localParts.has(m[1].toLowerCase());
   }
 }
