@@ -552,11 +552,11 @@ export class KeyIndex extends Slots {
     }
   }
 
-  /** The first row whose key is bytes [at, at + len) of `b`, `hash` its hashBytes; -1 when none is. */
   protected findRow(row: number): number {
     return this.find(this.bytes, this.at[row], this.len[row], this.hash[row]);
   }
 
+  /** The first row whose key is bytes [at, at + len) of `b`, `hash` its hashBytes; -1 when none is. */
   find(b: Uint8Array, at: number, len: number, hash: number): number {
     const tag = hash & ~this.rowMask;
     let s = hash & this.mask;
@@ -690,11 +690,11 @@ export class GuidIndex extends Slots {
     }
   }
 
-  /** The first row whose key is the 16 bytes at `at` of `b`, or -1. */
   protected findRow(row: number): number {
     return this.find(this.bytes, this.keyAt(row));
   }
 
+  /** The first row whose key is the 16 bytes at `at` of `b`, or -1. */
   find(b: Uint8Array, at: number): number {
     const hash = hashGuid(b, at);
     const tag = hash & ~this.rowMask;
