@@ -54,21 +54,23 @@ type Tool = string;
 
 /** A Node.js to time idrecon on: the one running the bench, then each supported LTS line bench/node installed. */
 interface Runtime {
-  tool: Tool;
+  version: string;
   node: string;
 }
 
+const toolOn = (r: Runtime): Tool => `idrecon, Node ${r.version}`;
+
 /** The machine's Node.js, and the LTS lines of bench/node/package.json that are installed (they are optional: Linux x64 only). */
 function runtimes(): Runtime[] {
-  const own: Runtime = { tool: `idrecon, Node ${process.version.slice(1)}`, node: process.execPath };
+  const own: Runtime = { version: process.version.slice(1), node: process.execPath };
   const lts = join(ROOT, 'bench', 'node');
   const wanted = Object.keys((JSON.parse(readFileSync(join(lts, 'package.json'), 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies);
   const installed = wanted
     .map((name) => join(lts, 'node_modules', name, 'bin', 'node'))
     .filter((node) => existsSync(node))
     .map((node) => ({ node, version: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim().slice(1) }))
-    .filter(({ version }) => version && version !== own.tool.slice('idrecon, Node '.length));
-  return [own, ...installed.map(({ node, version }) => ({ tool: `idrecon, Node ${version}`, node }))];
+    .filter(({ version }) => version && version !== own.version);
+  return [own, ...installed];
 }
 
 interface Result {
@@ -144,7 +146,7 @@ async function reconcileSuite(): Promise<string> {
     const { onprem, cloud } = await inputs(n);
     const inputMb = (statSync(onprem).size + statSync(cloud).size) / 1e6;
     const result = (tool: Tool): Result => ({ tool, size: n, walls: [], cpus: [], rss: [], inputMb });
-    const idrecon = nodes.map((r) => result(r.tool));
+    const idrecon = nodes.map((r) => result(toolOn(r)));
     const duckdb = result('DuckDB');
     const lean = result('DuckDB lean');
     const idreconOut = join(dir, `out-idrecon-${n}`);
@@ -152,7 +154,7 @@ async function reconcileSuite(): Promise<string> {
     const leanOut = join(dir, `out-duckdb-lean-${n}.csv`);
     for (let i = 0; i < runs; i++) {
       const timings = nodes.map((r) => {
-        const t = timed(`idrecon reconcile (${r.tool})`, [CLI, 'reconcile', '--onprem', onprem, '--cloud', cloud, '--out', idreconOut], r.node);
+        const t = timed(`idrecon reconcile (${toolOn(r)})`, [CLI, 'reconcile', '--onprem', onprem, '--cloud', cloud, '--out', idreconOut], r.node);
         return { t, counts: (JSON.parse(readFileSync(join(idreconOut, 'summary.json'), 'utf8')) as { status: Counts }).status };
       });
       const threads = duckdbThreads ? ['--threads', duckdbThreads] : [];
@@ -165,7 +167,7 @@ async function reconcileSuite(): Promise<string> {
       timings.forEach(({ counts }, k) => {
         if (!sameCounts(counts, duckCounts)) {
           throw new Error(
-            `idrecon and DuckDB disagree on the counts per status for ${fmt(n)} users (run ${i + 1}, ${nodes[k].tool}):\n` +
+            `idrecon and DuckDB disagree on the counts per status for ${fmt(n)} users (run ${i + 1}, ${toolOn(nodes[k])}):\n` +
               countsTable([
                 ['idrecon', counts],
                 ['DuckDB', duckCounts],
@@ -179,7 +181,7 @@ async function reconcileSuite(): Promise<string> {
         r.cpus.push(t.cpu);
         r.rss.push(t.rssMb);
       }
-      const idreconSays = timings.map(({ t }, k) => `${nodes[k].tool} ${t.wall.toFixed(2)} s`).join(', ');
+      const idreconSays = timings.map(({ t }, k) => `${toolOn(nodes[k])} ${t.wall.toFixed(2)} s`).join(', ');
       console.error(`${fmt(n)} users, run ${i + 1}/${runs}: ${idreconSays}, DuckDB ${b.wall.toFixed(2)} s, DuckDB lean ${c.wall.toFixed(2)} s; counts agree`);
     }
     results.push(...idrecon, duckdb, lean);
@@ -208,13 +210,13 @@ async function reconcileSuite(): Promise<string> {
     '<!-- Written by `npm run bench`; anything between these two markers is replaced on the next run. -->',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores), ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; the bench on Node ${process.version}, idrecon on ${nodes.map((r) => r.tool.slice('idrecon, '.length)).join(', ')}; ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; the bench on Node ${process.version}, idrecon on ${nodes.map((r) => `Node ${r.version}`).join(', ')}; ` +
       `DuckDB ${duckdbVersion} (@duckdb/node-api ${pkg.dependencies['@duckdb/node-api']}, ${threadsUsed} threads); idrecon ${measured}. ` +
       `Median of ${runs} runs of each tool, run alternately; peak RSS is the highest of the runs; load average ${os.loadavg()[0].toFixed(2)} at the end.`,
     '',
     table,
     '',
-    `Wall time per million users: ${[...nodes.map((r) => r.tool), 'DuckDB', 'DuckDB lean'].map((tool) => `${tool} ${perMillion(tool)}`).join('; ')}.`,
+    `Wall time per million users: ${[...nodes.map(toolOn), 'DuckDB', 'DuckDB lean'].map((tool) => `${tool} ${perMillion(tool)}`).join('; ')}.`,
     '',
     'Rows per status (idrecon, on every Node, and the whole-job DuckDB agreed on every run):',
     '',
