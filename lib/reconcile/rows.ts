@@ -191,8 +191,10 @@ function startHelper(worker: Worker, job: RowsJob, ready: Map<number, Block>, th
         if (!more()) await new Promise<void>((resolve) => (wake = resolve));
       }
     },
-    /** A buffer of the helper's, written: back to it (transferred) to be filled again. */
-    giveBack: (buffer: ArrayBufferLike): void => port1.postMessage(buffer, [buffer as ArrayBuffer]),
+    /** A buffer of the helper's pool, written: back to it (shared memory, so not copied) to be filled again; a long row's own buffer is left to the collector. */
+    giveBack: (buffer: ArrayBufferLike): void => {
+      if (buffer instanceof SharedArrayBuffer) port1.postMessage(buffer);
+    },
     close: () => port1.close(),
   };
 }

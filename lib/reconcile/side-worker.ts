@@ -4,7 +4,7 @@
  * on two cores at once; the table goes to the main thread without a copy (its typed arrays are in
  * shared memory). Then, when asked (rows.ts), the same thread takes blocks of reconciliation
  * rows beside the main thread: each block classified and formatted here, its buffers handed
- * back (transferred, not copied). At the end it sends its counts and the cloud users its rows
+ * over (shared memory, not copied). At the end it sends its counts and the cloud users its rows
  * take over, for the main thread's cloud rows.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
@@ -30,9 +30,9 @@ function takeRows(port: MessagePort, { job, returns }: RowsWorkerData): void {
   crashReported(port, () => {
     reviveTables(job.on, job.cl, job.indexes);
     // The main thread sends each buffer back once its bytes are in the file.
-    const pool = new BufferPool(CHUNK_BYTES, () => receiveMessageOnPort(returns)?.message as ArrayBuffer | undefined);
+    const pool = new BufferPool(CHUNK_BYTES, () => receiveMessageOnPort(returns)?.message as SharedArrayBuffer | undefined);
     const writer = new BlockWriter(new Classifier(job.on, job.cl, job.opts, job.indexes, job.joined), job.on, job.cl, job.settings, pool);
-    const post = (block: Block) => port.postMessage({ type: 'block', block } satisfies RowsMessage, block.chunks.map((c) => c.buffer as ArrayBuffer));
+    const post = (block: Block) => port.postMessage({ type: 'block', block } satisfies RowsMessage);
     void takeBlocks(job, writer, Phase.Onprem, post);
     port.postMessage({ type: 'onprem-done', takeovers: writer.classifier.takeovers() } satisfies RowsMessage);
     // The cloud rows wait for the main thread's takeovers: then this thread has them all.
