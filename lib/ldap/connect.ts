@@ -127,7 +127,10 @@ export function describe(err: unknown, options: Pick<DcOptions, 'url' | 'bindDn'
   }
   if (typeof e.code === 'string' && TLS_CODES.has(e.code)) {
     const ca = options.caFile ? `the CA in ${options.caFile} did not issue it` : 'it is not issued by a CA this machine trusts';
-    return `${dc}: the DC's certificate is not trusted (${e.code}: ${said}): ${ca}; give the CA that issued it with --ca-file`;
+    // OpenSSL's words only: Node.js 24 and later add advice about their own command line, which
+    // an admin running idrecon cannot follow as written and which contradicts --ca-file.
+    const openssl = said.split('; ')[0];
+    return `${dc}: the DC's certificate is not trusted (${e.code}: ${openssl}): ${ca}; give the CA that issued it with --ca-file`;
   }
   if (e.code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `${dc}: the DC's certificate is for another name (${said}); connect with the name the certificate carries`;
